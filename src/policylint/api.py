@@ -1,0 +1,93 @@
+"""The library API: what ``import policylint`` offers. The CLI is a thin layer over these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .config import Config, ConfigResolver, config_from_mapping
+from .document import Document
+from .engine import CheckedFile, check_source, read_error_finding
+from .findings import FileReport, Report
+from .parsers import FORMATS, format_for_path, parse
+from .reader import ReadError, read_file
+
+ProgressCallback = Callable[[Path], None]
+
+
+def _as_config(config: Config | dict[str, Any] | None) -> Config:
+    if config is None:
+        return Config()
+    if isinstance(config, Config):
+        return config
+    return config_from_mapping(config, "<api>")
+
+
+def check_text(
+    text: str,
+    format: str = "markdown",
+    config: Config | dict[str, Any] | None = None,
+    path: str = "<text>",
+) -> Report:
+    """Check policy text in memory. ``format`` is ``markdown``, ``html`` or ``text``."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; expected one of: {', '.join(FORMATS)}")
+    resolved = _as_config(config)
+    checked = check_source(text, format, path, resolved)
+    return _report([checked])
+
+
+def load_document(path: str | Path, format: str | None = None) -> Document:
+    """Read and parse one file into a :class:`~policylint.document.Document` (no rules run)."""
+    file = Path(path)
+    source = read_file(file, Config().max_file_bytes)
+    fmt = format or format_for_path(str(file)) or "text"
+    document = parse(source.text, fmt, str(path))
+    document.encoding = source.encoding
+    return document
+
+
+def check_file(path: Path, config: Config, fmt: str | None = None, display: str | None = None) -> CheckedFile:
+    """Read and check one file; reading problems become an ``io.unreadable`` finding."""
+    shown = display or str(path)
+    chosen = fmt or format_for_path(str(path)) or "text"
+    try:
+        source = read_file(path, config.max_file_bytes)
+    except ReadError as exc:
+        return CheckedFile(FileReport(path=shown, format=chosen), [read_error_finding(shown, str(exc), config)])
+    return check_source(source.text, chosen, shown, config, source.encoding)
+
+
+def check_paths(
+    paths: Iterable[str | Path],
+    config: Config | dict[str, Any] | None = None,
+    *,
+    config_path: str | Path | None = None,
+    format: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Check files and folders. Without ``config``, each file uses the nearest config file."""
+    from .discover import discover
+
+    if config is not None:
+        fixed = _as_config(config)
+        resolver = ConfigResolver()
+        resolver._explicit_config = fixed  # one config for every file
+    else:
+        resolver = ConfigResolver(Path(config_path) if config_path else None)
+    results: list[CheckedFile] = []
+    for file in discover([Path(p) for p in paths], resolver):
+        file_config = resolver.for_path(file)
+        results.append(check_file(file, file_config, format))
+        if progress is not None:
+            progress(file)
+    return _report(results)
+
+
+def _report(results: Iterable[CheckedFile]) -> Report:
+    report = Report()
+    for checked in results:
+        report.files.append(checked.file)
+        report.findings.extend(checked.findings)
+    return report.finalize()

@@ -1,0 +1,78 @@
+"""Rule kinds about dates: ``ambiguous-date`` and ``effective-date`` (missing or stale)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..dates import effective_dates, find_dates, months_between
+from .base import CheckContext, Hit, RuleKind
+
+
+def _long_form(date_value: object) -> str:
+    import datetime as dt
+
+    assert isinstance(date_value, dt.date)
+    return f"{date_value.day} {date_value.strftime('%B')} {date_value.year}"
+
+
+class AmbiguousDate(RuleKind):
+    """Numeric dates that read differently in Europe and the US."""
+
+    kind = "ambiguous-date"
+
+    def check(self, ctx: CheckContext) -> Iterator[Hit]:
+        vocab = ctx.language.dates
+        for section, block in ctx.document.blocks():
+            if not any(ch.isdigit() for ch in block.text):
+                continue
+            for mention in find_dates(block.text, vocab):
+                if not mention.ambiguous or block.is_protected(mention.start, mention.end):
+                    continue
+                first, second = mention.readings
+                yield self.block_hit(
+                    block,
+                    mention.start,
+                    mention.end,
+                    section,
+                    match=mention.text,
+                    reading1=_long_form(first),
+                    reading2=_long_form(second),
+                    suggestion=f"{first.isoformat()} or {second.isoformat()}",
+                )
+
+
+class EffectiveDateParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    check: Literal["missing", "stale"]
+
+
+class EffectiveDate(RuleKind):
+    """A policy must say from when it applies, and that date must be reviewed regularly."""
+
+    kind = "effective-date"
+    Params = EffectiveDateParams
+
+    def check(self, ctx: CheckContext) -> Iterator[Hit]:
+        params = self.params
+        assert isinstance(params, EffectiveDateParams)
+        found = effective_dates(ctx.document, ctx.language.dates)
+        if params.check == "missing":
+            if not found:
+                yield Hit(fields={})
+            return
+        if not found:
+            return
+        latest = max(found, key=lambda e: e.date)
+        age = months_between(latest.date, ctx.today)
+        limit = ctx.config.stale_after_months
+        if age >= limit:
+            yield Hit(
+                fields={"date": latest.text, "age_months": age, "limit": limit},
+                start=latest.start,
+                end=latest.end,
+                section=latest.section,
+            )

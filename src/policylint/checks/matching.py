@@ -1,0 +1,84 @@
+"""Phrase matching on lemmas: one compiled spaCy PhraseMatcher per (language, phrase list).
+
+Matching lemmas, not strings, is what lets "commenced", "Commences" and "commence" all hit the
+one entry "commence", and keeps long term lists fast: each block is scanned once however many
+phrases there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..document import Block, BlockRole, Section
+
+if TYPE_CHECKING:
+    from .base import CheckContext
+
+_MATCHERS: dict[tuple[int, tuple[str, ...]], tuple[Any, dict[int, str]]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    section: Section
+    block: Block
+    start: int  # text offsets in the block
+    end: int
+    phrase: str  # the list entry that matched
+    text: str  # what the document says
+
+
+def _matcher(ctx: CheckContext, phrases: tuple[str, ...]) -> tuple[Any, dict[int, str]]:
+    nlp = ctx.nlp
+    key = (id(nlp), phrases)
+    cached = _MATCHERS.get(key)
+    if cached is not None:
+        return cached
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    names: dict[int, str] = {}
+    for phrase, doc in zip(phrases, nlp.pipe(phrases), strict=True):
+        match_id = nlp.vocab.strings.add(phrase)
+        names[match_id] = phrase
+        matcher.add(phrase, [doc])
+    _MATCHERS[key] = (matcher, names)
+    return matcher, names
+
+
+def find_phrases(
+    ctx: CheckContext,
+    phrases: Iterable[str],
+    *,
+    skip_roles: frozenset[BlockRole] = frozenset(),
+    include_headings: bool = False,
+    skip_protected: bool = True,
+) -> Iterator[PhraseMatch]:
+    """Every occurrence of any phrase in the document's prose, longest match first at a place."""
+    unique = tuple(sorted({p.strip() for p in phrases if p.strip()}))
+    if not unique:
+        return
+    from spacy.util import filter_spans
+
+    matcher, names = _matcher(ctx, unique)
+    for section in ctx.document.all_sections():
+        blocks = list(section.blocks)
+        if include_headings and section.heading is not None:
+            blocks.insert(0, section.heading)
+        for block in blocks:
+            if block.role in skip_roles:
+                continue
+            doc = ctx.spacy_doc(block)
+            raw = matcher(doc)
+            if not raw:
+                continue
+            spans = []
+            for match_id, start, end in raw:
+                span = doc[start:end]
+                span.label_ = names[match_id]
+                spans.append(span)
+            for span in sorted(filter_spans(spans), key=lambda s: s.start_char):
+                if skip_protected and block.is_protected(span.start_char, span.end_char):
+                    continue
+                yield PhraseMatch(section, block, span.start_char, span.end_char, span.label_, span.text)

@@ -1,0 +1,110 @@
+"""Rule kinds that measure text: ``readability`` (a formula per section or document) and
+``sentence-length`` (words per sentence).
+
+Only running prose is measured: headings, table cells and short list items are not sentences,
+and scoring them makes formulas cry wolf on perfectly clear pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..document import Block, BlockRole, Section
+from ..readability import score
+from .base import CheckContext, Hit, RuleKind
+
+_PROSE_ROLES = frozenset({BlockRole.PARAGRAPH, BlockRole.LIST_ITEM, BlockRole.QUOTE})
+_MIN_BLOCK_WORDS = 8
+
+
+def _measurable(blocks: list[Block]) -> list[str]:
+    texts: list[str] = []
+    for block in blocks:
+        if block.role not in _PROSE_ROLES:
+            continue
+        text = block.text.strip()
+        if len(text.split()) < _MIN_BLOCK_WORDS:
+            continue
+        if text[-1] not in ".!?:;":
+            text += "."
+        texts.append(text)
+    return texts
+
+
+class ReadabilityParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scope: Literal["document", "section"] = "document"
+    max_grade: float = Field(default=9.0, ge=0, le=40, description="Limit on the language's readability metric.")
+    min_words: int = Field(default=100, ge=0, description="Texts shorter than this are not scored.")
+    limits: dict[str, float] = Field(
+        default_factory=dict, description="Limit per metric name (e.g. {lix = 50}), overriding max_grade."
+    )
+
+
+class Readability(RuleKind):
+    kind = "readability"
+    Params = ReadabilityParams
+    language_keys = ("limits",)
+
+    def _limit(self, ctx: CheckContext, metric: str) -> float:
+        params = self.params
+        assert isinstance(params, ReadabilityParams)
+        overrides = ctx.config.readability
+        override = overrides.document_max_grade if params.scope == "document" else overrides.section_max_grade
+        if override is not None and metric in ("flesch-kincaid-grade", "gunning-fog"):
+            return override
+        return params.limits.get(metric, params.max_grade)
+
+    def check(self, ctx: CheckContext) -> Iterator[Hit]:
+        params = self.params
+        assert isinstance(params, ReadabilityParams)
+        settings = ctx.language.readability
+        metric = settings.metric
+        limit = self._limit(ctx, metric)
+        min_words = ctx.config.readability.min_words if ctx.config.readability.min_words is not None else params.min_words
+        targets: list[tuple[Section, list[Block]]]
+        if params.scope == "document":
+            targets = [(ctx.document.root, [b for _, b in ctx.document.blocks()])]
+        else:
+            targets = [(sec, sec.blocks) for sec in ctx.document.all_sections()]
+        for section, blocks in targets:
+            texts = _measurable(blocks)
+            if sum(len(t.split()) for t in texts) < min_words:
+                continue
+            result = score("\n".join(texts), metric, ctx.language.code, settings.hyphenation)
+            if result.exceeds(limit):
+                fields = {"metric": metric, "value": result.value, "limit": limit}
+                if params.scope == "document" or section.level == 0:
+                    yield Hit(fields=fields, section=None if section.level == 0 else section)
+                else:
+                    yield self.section_hit(section, **fields)
+
+
+class SentenceLengthParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_words: int = Field(default=35, ge=5, le=500)
+
+
+class SentenceLength(RuleKind):
+    kind = "sentence-length"
+    Params = SentenceLengthParams
+
+    def check(self, ctx: CheckContext) -> Iterator[Hit]:
+        params = self.params
+        assert isinstance(params, SentenceLengthParams)
+        limit = ctx.config.readability.sentence_max_words or params.max_words
+        for section, block in ctx.document.blocks():
+            if block.role not in _PROSE_ROLES or len(block.text.split()) <= limit:
+                continue
+            doc = ctx.spacy_doc(block)
+            for sent in doc.sents:
+                words = sum(1 for t in sent if not (t.is_punct or t.is_space or t.like_url or t.like_email))
+                if words > limit:
+                    yield self.block_hit(
+                        block, sent.start_char, sent.end_char, section, words=words, limit=limit
+                    )

@@ -1,0 +1,50 @@
+"""Rule kinds about a policy's structure: ``required-section`` and ``empty-section``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from ..classify import kinds_present
+from ..config import SECTION_KINDS
+from .base import CheckContext, Hit, RuleKind
+
+
+class RequiredSectionParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    section_kind: str
+
+    def model_post_init(self, __context: object) -> None:
+        if self.section_kind not in SECTION_KINDS:
+            raise ValueError(f"unknown section_kind {self.section_kind!r}; allowed: {', '.join(SECTION_KINDS)}")
+
+
+class RequiredSection(RuleKind):
+    """Reports a required kind of section that the document lacks (one finding per kind)."""
+
+    kind = "required-section"
+    Params = RequiredSectionParams
+
+    def check(self, ctx: CheckContext) -> Iterator[Hit]:
+        params = self.params
+        assert isinstance(params, RequiredSectionParams)
+        wanted = params.section_kind
+        if wanted not in ctx.config.required_sections:
+            return
+        if wanted in kinds_present(ctx.document, ctx.language):
+            return
+        yield Hit(fields={"kind_label": ctx.language.kind_label(wanted), "kind": wanted})
+
+
+class EmptySection(RuleKind):
+    """Reports a heading with nothing under it: a placeholder someone forgot to fill in."""
+
+    kind = "empty-section"
+
+    def check(self, ctx: CheckContext) -> Iterator[Hit]:
+        for section in ctx.document.sections():
+            if section.children or any(b.text.strip() for b in section.blocks):
+                continue
+            yield self.section_hit(section, title=section.title)

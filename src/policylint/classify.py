@@ -1,0 +1,89 @@
+"""Section kinds (privacy, returns, contact, …) from titles and content, driven by language packs.
+
+A title phrase is a strong signal: it is matched at the start of a word, so "refund" finds
+"Refunds" and the Danish pack's "retur" finds "Returret" without any stemming code. Body phrases
+are weaker and only decide when the title says nothing; a subsection whose title says nothing and
+whose body is not clearly about something else inherits its parent's kind ("Your choices" under
+"Cookies").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .document import Document, Section
+from .packs import LanguagePack
+
+#: Body phrases of one kind needed (distinct phrases) before content alone decides the kind.
+CONTENT_DISTINCT_MIN = 2
+CONTENT_HITS_MIN = 3
+
+
+@lru_cache(maxsize=64)
+def _compiled(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    alternatives = sorted({re.escape(p.lower()).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
+
+
+def _title_kinds(title: str, pack: LanguagePack) -> list[tuple[str, int]]:
+    """(kind, position of the first match) for every kind whose title vocabulary matches."""
+    found: list[tuple[str, int]] = []
+    for kind, vocab in pack.section_kinds.items():
+        pattern = _compiled(tuple(vocab.title))
+        if pattern is None:
+            continue
+        match = pattern.search(title)
+        if match is not None:
+            found.append((kind, match.start()))
+    return found
+
+
+def _content_kind(text: str, pack: LanguagePack) -> tuple[str, float] | None:
+    best: tuple[str, float] | None = None
+    for kind, vocab in pack.section_kinds.items():
+        pattern = _compiled(tuple(vocab.content))
+        if pattern is None:
+            continue
+        hits = [m.group(0).lower() for m in pattern.finditer(text)]
+        distinct = len(set(hits))
+        if distinct >= CONTENT_DISTINCT_MIN and len(hits) >= CONTENT_HITS_MIN:
+            strength = len(hits) + distinct
+            if best is None or strength > best[1]:
+                best = (kind, float(strength))
+    return best
+
+
+def classify_section(section: Section, pack: LanguagePack) -> tuple[str, float]:
+    """The kind of one section and how sure we are (2 = title, 1 = content, 0.5 = inherited)."""
+    title_matches = _title_kinds(section.title, pack)
+    if title_matches:
+        # "Privacy and Returns" is about both; the earliest word decides the primary kind.
+        title_matches.sort(key=lambda kp: kp[1])
+        return title_matches[0][0], 2.0
+    content = _content_kind(section.body_text(), pack)
+    if content is not None:
+        return content[0], 1.0
+    parent = section.parent
+    if parent is not None and parent.level > 0 and parent.kind != "other":
+        return parent.kind, 0.5
+    return "other", 0.0
+
+
+def classify_document(document: Document, pack: LanguagePack) -> None:
+    """Assign ``kind`` to every section of the document, parents before children."""
+    for section in document.sections():
+        section.kind, section.kind_score = classify_section(section, pack)
+
+
+def kinds_present(document: Document, pack: LanguagePack) -> dict[str, list[Section]]:
+    """Every kind found in the document, with its sections. Secondary title kinds count too."""
+    present: dict[str, list[Section]] = {}
+    for section in document.sections():
+        kinds = {section.kind} | {k for k, _ in _title_kinds(section.title, pack)}
+        for kind in kinds:
+            if kind != "other":
+                present.setdefault(kind, []).append(section)
+    return present

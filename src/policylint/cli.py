@@ -1,0 +1,357 @@
+"""The ``policylint`` command: parses arguments, calls the library, picks a reporter, exits.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it; 2 usage,
+configuration or internal error (including a rule that crashed). Heavy modules are imported
+inside the commands so that ``--help`` and ``--version`` stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from ._version import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+INPUT_FORMATS = ("markdown", "html", "text")
+OUTPUT_FORMATS = ("text", "json")
+FAIL_LEVELS = ("error", "warning", "info", "never")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse exits 2 on usage errors, as we document
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"policylint: error: {message}\n")
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="policylint",
+        description="Lint customer-facing policies: missing sections, unclear dates, jargon, regulatory gaps.",
+        epilog="Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/config/internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"policylint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check policy files and folders", description="Check policy files.")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for standard input")
+    check.add_argument("--format", "-f", choices=OUTPUT_FORMATS, default="text", help="output format")
+    check.add_argument("--input-format", choices=INPUT_FORMATS, help="read every file as this format")
+    check.add_argument("--stdin-filename", help="name to report (and detect the format from) for -")
+    check.add_argument("--config", type=Path, help="use this config file instead of discovering one")
+    check.add_argument("--select", type=_csv, help="comma-separated rule ids or families to run")
+    check.add_argument("--extend-select", type=_csv, help="rules to add to the selection")
+    check.add_argument("--ignore", type=_csv, help="comma-separated rule ids or families to skip")
+    check.add_argument("--fail-on", choices=FAIL_LEVELS, help="lowest severity that fails the run (default: error)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--today", type=_date, help="date to measure staleness against (YYYY-MM-DD)")
+    check.add_argument("--language", help="force the language of every document (e.g. en, da)")
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+    check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+
+    outline = sub.add_parser("outline", help="print a file's section tree with kinds and lines")
+    outline.add_argument("path", metavar="PATH")
+    outline.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    outline.add_argument("--input-format", choices=INPUT_FORMATS)
+    outline.add_argument("--config", type=Path)
+
+    rules = sub.add_parser("rules", help="list the available rules")
+    rules.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    rules.add_argument("--config", type=Path, help="include rule packs named by this config")
+
+    explain = sub.add_parser("explain", help="show a rule's rationale, source and examples")
+    explain.add_argument("rule", metavar="RULE")
+    explain.add_argument("--config", type=Path)
+
+    sub.add_parser("schema", help="print the JSON Schema of --format json output")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if args.select is not None:
+        overrides["select"] = args.select
+    if args.extend_select:
+        overrides["extend_select"] = args.extend_select
+    if args.ignore:
+        overrides["ignore"] = args.ignore
+    if args.fail_on:
+        overrides["fail_on"] = args.fail_on
+    if args.today:
+        overrides["today"] = args.today
+    if args.language:
+        overrides["language"] = args.language
+    return overrides
+
+
+def _show_progress(args: argparse.Namespace, count: int) -> bool:
+    return (
+        args.format == "text"
+        and not args.no_progress
+        and count >= 5
+        and sys.stderr.isatty()
+        and not os.environ.get("CI")
+    )
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .api import check_file
+    from .config import ConfigResolver
+    from .discover import discover
+    from .engine import CheckedFile, check_source, internal_findings, validate_config
+    from .findings import Report, Severity
+    from .parsers import format_for_path
+    from .reporters import RenderOptions, get_reporter
+
+    if not args.paths:
+        print("policylint: error: no paths given (try `policylint check .`)", file=sys.stderr)
+        return EXIT_ERROR
+    resolver = ConfigResolver(args.config, _overrides(args))
+    results: list[CheckedFile] = []
+    stdin_text: str | None = None
+    stdin_name = args.stdin_filename or "<stdin>"
+    checked_configs: set[int] = set()
+
+    def config_for(path: Path) -> Any:
+        config = resolver.for_path(path)
+        if id(config) not in checked_configs:
+            validate_config(config)
+            checked_configs.add(id(config))
+        return config
+
+    file_paths = [p for p in args.paths if p != "-"]
+    if "-" in args.paths:
+        stdin_text = sys.stdin.read()
+        config = config_for(Path(stdin_name) if args.stdin_filename else Path.cwd() / "stdin")
+        fmt = args.input_format or format_for_path(stdin_name) or "markdown"
+        results.append(check_source(stdin_text, fmt, stdin_name, config))
+    files = list(discover([Path(p) for p in file_paths], resolver))
+    progress = None
+    if _show_progress(args, len(files)):
+        from rich.progress import Progress
+
+        progress = Progress(transient=True, console=_stderr_console())
+        progress.start()
+        task = progress.add_task("checking", total=len(files))
+    try:
+        for file in files:
+            config = config_for(file)
+            results.append(check_file(file, config, args.input_format))
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+    report = Report()
+    for checked in results:
+        report.files.append(checked.file)
+        report.findings.extend(checked.findings)
+    report.finalize()
+
+    def source_of(path: str) -> str | None:
+        if path == stdin_name and stdin_text is not None:
+            return stdin_text
+        try:
+            from .reader import decode
+
+            return decode(Path(path).read_bytes()).text
+        except Exception:
+            return None
+
+    color = {"always": True, "never": False}.get(args.color)
+    if os.environ.get("NO_COLOR") and args.color == "auto":
+        color = False
+    options = RenderOptions(source_of=source_of, color=color, statistics=args.statistics)
+    reporter = get_reporter(args.format)
+    if args.output:
+        with args.output.open("w", encoding="utf-8") as handle:
+            reporter(report, handle, options)
+    else:
+        reporter(report, out, options)
+
+    if internal_findings(report.findings):
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_OK
+    fail_on = args.fail_on or (resolver.for_path(Path(file_paths[0])).fail_on if file_paths else "error")
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = Severity(fail_on).rank
+    return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in report.findings) else EXIT_OK
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(file=sys.stderr)
+
+
+def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
+    from .config import ConfigResolver
+    from .engine import analyse
+    from .parsers import format_for_path, parse
+    from .reader import ReadError, read_file
+
+    path = Path(args.path)
+    config = ConfigResolver(args.config).for_path(path)
+    try:
+        source = read_file(path, config.max_file_bytes)
+    except ReadError as exc:
+        print(f"policylint: {path} {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    document = parse(source.text, args.input_format or format_for_path(str(path)) or "text", str(path))
+    pack, _ = analyse(document, config)
+    if args.format == "json":
+        import json
+
+        def node(sec: Any) -> dict[str, Any]:
+            return {
+                "title": sec.title,
+                "kind": sec.kind,
+                "level": sec.level,
+                "line": sec.line,
+                "end_line": sec.end_line,
+                "children": [node(c) for c in sec.children],
+            }
+
+        data = {
+            "path": str(path),
+            "format": document.format,
+            "language": pack.code,
+            "sections": [node(s) for s in document.root.children],
+        }
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    from rich.console import Console
+    from rich.tree import Tree
+
+    tree = Tree(f"[bold]{path}[/] ({document.format}, {pack.language.name})")
+    stack: list[tuple[int, Tree]] = [(0, tree)]
+    for sec in document.sections():
+        while stack[-1][0] >= sec.level:
+            stack.pop()
+        kind = f"[cyan]{sec.kind}[/]" if sec.kind != "other" else "[dim]other[/]"
+        branch = stack[-1][1].add(f"{sec.title or '(untitled)'}  {kind}  [dim]lines {sec.line}-{sec.end_line}[/]")
+        stack.append((sec.level, branch))
+    Console(file=out, highlight=False, soft_wrap=True).print(tree)
+    return EXIT_OK
+
+
+def _catalog(config_path: Path | None) -> Any:
+    from .config import ConfigResolver
+    from .engine import catalog_for
+
+    config = ConfigResolver(config_path).for_directory(Path.cwd().resolve())
+    return catalog_for(config)
+
+
+def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    catalog = _catalog(args.config)
+    specs = sorted(catalog.rules.values(), key=lambda s: s.id)
+    if args.format == "json":
+        import json
+
+        out.write(
+            json.dumps(
+                [{"id": s.id, "kind": s.kind, "severity": s.severity.value, "summary": s.summary} for s in specs],
+                indent=2,
+            )
+            + "\n"
+        )
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    table.add_column("rule", style="bold")
+    table.add_column("severity")
+    table.add_column("summary")
+    for spec in specs:
+        table.add_row(spec.id, spec.severity.value, spec.summary)
+    Console(file=out, highlight=False).print(table)
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
+    catalog = _catalog(args.config)
+    spec = catalog.rules.get(args.rule)
+    if spec is None:
+        import difflib
+
+        close = difflib.get_close_matches(args.rule, list(catalog.rules), n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else " See `policylint rules`."
+        print(f"policylint: unknown rule {args.rule!r}.{hint}", file=sys.stderr)
+        return EXIT_ERROR
+    out.write(f"{spec.id}  ({spec.severity.value}, kind: {spec.kind})\n\n")
+    out.write(f"{spec.summary}\n\n")
+    out.write(f"Why: {' '.join(spec.rationale.split())}\n\n")
+    out.write(f"Source: {' '.join(spec.source.split())}\n\n")
+    out.write("Bad:\n" + _indent(spec.example.bad) + "\n\nGood:\n" + _indent(spec.example.good) + "\n")
+    return EXIT_OK
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.strip().splitlines())
+
+
+def _cmd_schema(out: TextIO) -> int:
+    import json
+
+    from .findings import Report
+
+    out.write(json.dumps(Report.model_json_schema(), indent=2) + "\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Entry point; returns the exit code (``sys.exit`` is called by the console script wrapper)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    stream = out if out is not None else sys.stdout
+    if args.command is None:
+        parser.print_help(stream)
+        return EXIT_ERROR
+    from .errors import PolicylintError
+
+    try:
+        if args.command == "check":
+            return _cmd_check(args, stream)
+        if args.command == "outline":
+            return _cmd_outline(args, stream)
+        if args.command == "rules":
+            return _cmd_rules(args, stream)
+        if args.command == "explain":
+            return _cmd_explain(args, stream)
+        if args.command == "schema":
+            return _cmd_schema(stream)
+    except PolicylintError as exc:
+        print(f"policylint: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("policylint: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    parser.error(f"unknown command {args.command!r}")
+    return EXIT_ERROR  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

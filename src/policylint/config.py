@@ -1,0 +1,208 @@
+"""Configuration: ``[tool.policylint]`` in pyproject.toml or a ``policylint.toml``, validated strictly.
+
+Configs are found by walking up from each checked file (the nearest wins, as in ruff), or named
+with ``--config``. Unknown keys and bad values are errors that name the file, the key and what is
+allowed, because a silently ignored typo in a CI gate is worse than a failed run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .findings import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILENAMES = ("policylint.toml", ".policylint.toml", "pyproject.toml")
+FailOn = Literal["error", "warning", "info", "never"]
+SECTION_KINDS = (
+    "privacy",
+    "returns",
+    "contact",
+    "complaints",
+    "shipping",
+    "payment",
+    "warranty",
+    "cookies",
+    "children",
+    "changes",
+    "effective-date",
+)
+
+
+class ReadabilityConfig(BaseModel):
+    """Thresholds for the readability rules (shortcuts for their ``params``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document_max_grade: float | None = Field(default=None, ge=0, le=30)
+    section_max_grade: float | None = Field(default=None, ge=0, le=30)
+    sentence_max_words: int | None = Field(default=None, ge=5, le=500)
+    min_words: int | None = Field(default=None, ge=0)
+
+
+class Config(BaseModel):
+    """Every setting policylint reads. Field descriptions become the configuration reference."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    select: list[str] | None = Field(
+        default=None,
+        description="Rules to run: ids or prefixes ('jargon', 'dates.vague-time'). Default: all rules.",
+    )
+    extend_select: list[str] = Field(default_factory=list, description="Rules to add to `select`.")
+    ignore: list[str] = Field(default_factory=list, description="Rules (ids or prefixes) never to run.")
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="Severity overrides by rule id or prefix, e.g. {jargon = 'info'}."
+    )
+    fail_on: FailOn = Field(default="error", description="Lowest severity that makes the exit code 1.")
+    exclude: list[str] = Field(
+        default_factory=list, description="Gitignore-style patterns of paths not to check when walking folders."
+    )
+    per_file_ignores: dict[str, list[str]] = Field(
+        default_factory=dict, description="Glob -> rules to ignore in matching files."
+    )
+    required_sections: list[str] = Field(
+        default_factory=lambda: ["privacy", "returns", "contact", "complaints"],
+        description="Section kinds every checked policy must have.",
+    )
+    readability: ReadabilityConfig = Field(default_factory=ReadabilityConfig)
+    stale_after_months: int = Field(default=12, ge=1, le=120, description="Age at which an effective date is stale.")
+    today: dt.date | None = Field(default=None, description="The date staleness is measured against (default: today).")
+    language: str | None = Field(default=None, description="Force a language code; default: detect per document.")
+    default_language: str = Field(default="en", description="Language assumed when detection is unsure.")
+    rule_paths: list[Path] = Field(default_factory=list, description="Extra rule packs (TOML files or folders).")
+    params: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Parameter overrides per rule id, e.g. {'readability.long-sentence' = {max_words = 30}}."
+    )
+    nlp_models: dict[str, str] = Field(
+        default_factory=dict,
+        description="Trained spaCy pipelines to use per language when installed, e.g. {en = 'en_core_web_sm'}.",
+    )
+    max_file_bytes: int = Field(default=50_000_000, ge=1, description="Files larger than this are skipped with a finding.")
+
+    #: Where this config came from (not a user key).
+    source: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("required_sections")
+    @classmethod
+    def _known_kinds(cls, value: list[str]) -> list[str]:
+        unknown = [k for k in value if k not in SECTION_KINDS]
+        if unknown:
+            raise ValueError(f"unknown section kind(s) {unknown}; allowed: {', '.join(SECTION_KINDS)}")
+        return value
+
+    def fingerprint(self) -> str:
+        """A stable text form of the resolved settings, for cache keys."""
+        return self.model_dump_json(exclude={"source"})
+
+
+def _format_validation_error(path: Path | str, error: ValidationError, prefix: str) -> str:
+    lines = [f"{path}: invalid configuration"]
+    for item in error.errors():
+        key = ".".join(str(p) for p in (*([prefix] if prefix else []), *item["loc"]))
+        if item["type"] == "extra_forbidden":
+            known = ", ".join(sorted(k for k in Config.model_fields if k != "source"))
+            lines.append(f"  unknown key `{key}`; known keys: {known}")
+        else:
+            lines.append(f"  `{key}`: {item['msg']} (got {item.get('input')!r})")
+    return "\n".join(lines)
+
+
+def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    if "rule_paths" in data and isinstance(data["rule_paths"], list):
+        data["rule_paths"] = [str((base / str(p)).resolve()) for p in data["rule_paths"]]
+    return data
+
+
+def config_from_mapping(data: dict[str, Any], source: Path | str = "<config>", prefix: str = "") -> Config:
+    """Validate a mapping as a Config, turning pydantic's errors into a message a user can act on."""
+    normalised = {str(k).replace("-", "_"): v for k, v in data.items()}
+    try:
+        config = Config.model_validate(normalised)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(source, exc, prefix)) from None
+    config.source = Path(source) if not isinstance(source, Path) else source
+    return config
+
+
+def load_config_file(path: Path) -> Config | None:
+    """Read a config file. Returns None for a pyproject.toml without a ``[tool.policylint]`` table."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    prefix = ""
+    if path.name == "pyproject.toml":
+        tool = raw.get("tool", {})
+        if "policylint" not in tool:
+            return None
+        raw = tool["policylint"]
+        prefix = "tool.policylint"
+    elif "tool" in raw and isinstance(raw["tool"], dict) and "policylint" in raw["tool"] and len(raw) == 1:
+        raw = raw["tool"]["policylint"]
+        prefix = "tool.policylint"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [tool.policylint] must be a table")
+    return config_from_mapping(_resolve_paths(dict(raw), path.parent), path, prefix)
+
+
+class ConfigResolver:
+    """Finds the config that applies to each file, reading every config file once."""
+
+    def __init__(self, explicit: Path | None = None, overrides: dict[str, Any] | None = None) -> None:
+        self._explicit = explicit
+        self._overrides = overrides or {}
+        self._by_dir: dict[Path, Config] = {}
+        self._explicit_config: Config | None = None
+        if explicit is not None:
+            if not explicit.is_file():
+                raise ConfigError(f"{explicit}: configuration file not found")
+            loaded = load_config_file(explicit)
+            self._explicit_config = self._apply(loaded or Config(source=explicit))
+
+    def _apply(self, config: Config) -> Config:
+        if not self._overrides:
+            return config
+        merged = config.model_dump(exclude={"source"}, exclude_unset=True)
+        merged.update(self._overrides)
+        result = config_from_mapping(merged, "command line")
+        result.source = config.source
+        return result
+
+    def for_path(self, path: Path) -> Config:
+        if self._explicit_config is not None:
+            return self._explicit_config
+        directory = path.parent if not path.is_dir() else path
+        return self.for_directory(directory.resolve())
+
+    def for_directory(self, directory: Path) -> Config:
+        cached = self._by_dir.get(directory)
+        if cached is not None:
+            return cached
+        found: Config | None = None
+        for name in CONFIG_FILENAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                found = load_config_file(candidate)
+                if found is not None:
+                    break
+        if found is not None:
+            config = self._apply(found)
+        elif directory.parent != directory and not (directory / ".git").exists():
+            config = self.for_directory(directory.parent)
+        else:
+            config = self._apply(Config())
+        self._by_dir[directory] = config
+        return config

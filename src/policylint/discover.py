@@ -1,0 +1,100 @@
+"""Which files a run checks: explicit files always, folders walked for policy formats.
+
+Folders are walked in sorted order (deterministic output), skipping VCS and build folders,
+``.gitignore`` patterns found along the way, and the config's ``exclude`` patterns (gitignore
+syntax, relative to the config file's folder, or to the current folder without a config file).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from .config import ConfigResolver
+from .parsers import format_for_path
+
+ALWAYS_SKIPPED = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
+     ".ruff_cache", ".pytest_cache", ".policylint_cache", "site-packages"}
+)
+WALKED_FORMATS = frozenset({"markdown", "html", "text"})
+
+
+def _gitignore(directory: Path) -> pathspec.PathSpec[Any] | None:
+    path = directory / ".gitignore"
+    if not path.is_file():
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def _excluded_by_config(path: Path, resolver: ConfigResolver) -> bool:
+    config = resolver.for_path(path)
+    if not config.exclude:
+        return False
+    base = config.source.parent if config.source is not None and config.source.is_file() else Path.cwd()
+    try:
+        rel = path.resolve().relative_to(base.resolve())
+    except ValueError:
+        rel = Path(os.path.relpath(path.resolve(), base.resolve()))
+    spec = pathspec.PathSpec.from_lines("gitwildmatch", config.exclude)
+    posix = rel.as_posix()
+    return spec.match_file(posix) or (path.is_dir() and spec.match_file(posix + "/"))
+
+
+def discover(paths: list[Path], resolver: ConfigResolver) -> Iterator[Path]:
+    """Yield the files to check, each once, in a stable order.
+
+    Explicitly named files are yielded even when excluded or of an unknown extension (they are
+    read as plain text), because the user asked for them; a missing path is yielded too so that
+    the run reports it rather than silently checking nothing.
+    """
+    seen: set[Path] = set()
+    for root in paths:
+        if not root.is_dir():
+            key = root.absolute()
+            if key not in seen:
+                seen.add(key)
+                yield root
+            continue
+        for file in _walk(root, resolver, []):
+            key = file.absolute()
+            if key not in seen:
+                seen.add(key)
+                yield file
+
+
+def _walk(directory: Path, resolver: ConfigResolver, ignores: list[tuple[Path, pathspec.PathSpec[Any]]]) -> Iterator[Path]:
+    own = _gitignore(directory)
+    if own is not None:
+        ignores = [*ignores, (directory, own)]
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        is_dir = entry.is_dir(follow_symlinks=False)
+        if is_dir and entry.name in ALWAYS_SKIPPED:
+            continue
+        if _ignored(path, is_dir, ignores) or _excluded_by_config(path, resolver):
+            continue
+        if is_dir:
+            yield from _walk(path, resolver, ignores)
+        elif format_for_path(entry.name) in WALKED_FORMATS and path.suffix:
+            yield path
+
+
+def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec[Any]]]) -> bool:
+    for base, spec in ignores:
+        rel = path.relative_to(base).as_posix()
+        if spec.match_file(rel + ("/" if is_dir else "")):
+            return True
+    return False

@@ -1,0 +1,228 @@
+"""The lint pipeline for one document: parse → language → classify → rules → suppress → findings.
+
+The engine owns the decisions rules must not make: which rules run (selection), at what
+severity, where a finding points, which findings inline comments and per-file ignores silence,
+and what happens when a rule crashes (an ``internal.rule-error`` finding for that file and rule,
+while every other rule still runs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import logging
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .checks import kind_class
+from .checks.base import CheckContext, Hit, RuleKind, render_message
+from .classify import classify_document
+from .config import Config
+from .document import Document
+from .errors import RulePackError
+from .findings import FileReport, Finding, SectionInfo
+from .language import detect_language
+from .packs import Catalog, LanguagePack, RuleSpec, load_catalog
+from .parsers import parse
+from .selection import is_selected, severity_for, validate_patterns
+from .suppress import apply_suppressions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """One file's result: its report entry and findings."""
+
+    file: FileReport
+    findings: list[Finding]
+
+
+def catalog_for(config: Config) -> Catalog:
+    return load_catalog(tuple(config.rule_paths))
+
+
+def build_rule(spec: RuleSpec, pack: LanguagePack, config: Config) -> RuleKind:
+    """Instantiate a rule for one language: pack params + language vocabulary + config overrides."""
+    cls = kind_class(spec.kind, spec.pack)
+    data = dict(spec.params)
+    vocab = pack.rules.get(spec.id, {})
+    for key, value in vocab.items():
+        if key in cls.language_keys or key not in data:
+            data[key] = value
+    data.update(config.params.get(spec.id, {}))
+    try:
+        params = cls.Params.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        origin = pack.path if spec.id in pack.rules else spec.pack
+        raise RulePackError(f"{origin}: rule {spec.id!r} has invalid parameters: {problems}") from None
+    return cls(spec, params, pack)
+
+
+@lru_cache(maxsize=64)
+def _rules_cached(config_json: str, lang: str, extra: tuple[str, ...]) -> tuple[RuleKind, ...]:
+    config = Config.model_validate_json(config_json)
+    catalog = load_catalog(tuple(Path(p) for p in extra))
+    pack = catalog.language(lang, config.default_language)
+    rules: list[RuleKind] = []
+    for spec in catalog.rules.values():
+        if spec.kind == "system" or not is_selected(spec, config):
+            continue
+        if spec.languages is not None and pack.code not in spec.languages:
+            continue
+        rules.append(build_rule(spec, pack, config))
+    return tuple(rules)
+
+
+def rules_for(config: Config, lang: str) -> tuple[RuleKind, ...]:
+    """The rules that run for ``config`` on documents in language ``lang`` (built once, cached)."""
+    return _rules_cached(config.fingerprint(), lang, tuple(str(p) for p in config.rule_paths))
+
+
+def validate_config(config: Config) -> None:
+    """Check a config against the rules it names; raises ConfigError/RulePackError."""
+    catalog = catalog_for(config)
+    validate_patterns(config, catalog.rules)
+    for lang in catalog.languages:
+        rules_for(config, lang)
+
+
+def _system_finding(
+    rule_id: str, config: Config, path: str, message: str, line: int = 1, column: int = 1
+) -> Finding:
+    spec = catalog_for(config).rules.get(rule_id)
+    severity = severity_for(spec, config) if spec is not None else None
+    return Finding(
+        rule=rule_id,
+        severity=severity or "error",
+        message=message,
+        path=path,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column,
+    )
+
+
+def read_error_finding(path: str, reason: str, config: Config) -> Finding:
+    return _system_finding("io.unreadable", config, path, f"{path} {reason}")
+
+
+def _hit_to_finding(hit: Hit, rule: RuleKind, document: Document, config: Config) -> Finding:
+    if hit.start is not None:
+        loc = document.location(hit.start, hit.end if hit.end is not None else hit.start)
+    else:
+        loc = document.first_line_location()
+    if loc.end_line == loc.line and loc.end_column <= loc.column:
+        end_line, end_column = loc.line, loc.column + 1
+    else:
+        end_line, end_column = loc.end_line, loc.end_column
+    section = hit.section.title if hit.section is not None and hit.section.level > 0 else None
+    return Finding(
+        rule=rule.id,
+        severity=severity_for(rule.spec, config),
+        message=render_message(rule.spec.message, hit.fields),
+        path=document.path,
+        line=loc.line,
+        column=loc.column,
+        end_line=end_line,
+        end_column=end_column,
+        section=section,
+        suggestion=hit.suggestion,
+    )
+
+
+def _per_file_ignored(path: str, config: Config) -> list[str]:
+    patterns: list[str] = []
+    posix = Path(path).as_posix()
+    for glob, rules in config.per_file_ignores.items():
+        if fnmatch.fnmatch(posix, glob) or fnmatch.fnmatch(Path(path).name, glob) or posix.endswith("/" + glob):
+            patterns.extend(rules)
+    return patterns
+
+
+def analyse(document: Document, config: Config) -> tuple[LanguagePack, CheckContext]:
+    """Language detection and section kinds: what ``outline`` shows and rules build on."""
+    catalog = catalog_for(config)
+    lang = config.language or document.language or detect_language(document, catalog, config.default_language)
+    pack = catalog.language(lang, config.default_language)
+    document.language = pack.code
+    classify_document(document, pack)
+    model = config.nlp_models.get(pack.code)
+    today = config.today or dt.date.today()
+    return pack, CheckContext(document, config, pack, today, model)
+
+
+def check_document(document: Document, config: Config) -> CheckedFile:
+    """Run every selected rule over a parsed document."""
+    pack, ctx = analyse(document, config)
+    findings: list[Finding] = []
+    ignored = _per_file_ignored(document.path, config)
+    for rule in rules_for(config, pack.code):
+        if any(_matches(p, rule.id) for p in ignored):
+            continue
+        try:
+            for hit in rule.check(ctx):
+                findings.append(_hit_to_finding(hit, rule, document, config))
+        except Exception as exc:  # a rule must never take the file's other findings down with it
+            log.debug("rule %s crashed on %s", rule.id, document.path, exc_info=True)
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            findings.append(
+                _system_finding(
+                    "internal.rule-error",
+                    config,
+                    document.path,
+                    f"rule {rule.id} failed on this file: {type(exc).__name__}: {exc} "
+                    f"({Path(where.filename).name}:{where.lineno}); other rules still ran",
+                )
+            )
+    findings = apply_suppressions(findings, document.directives)
+    return CheckedFile(file_report(document, pack), findings)
+
+
+def _matches(pattern: str, rule_id: str) -> bool:
+    from .selection import matches
+
+    return matches(pattern, rule_id)
+
+
+def file_report(document: Document, pack: LanguagePack) -> FileReport:
+    return FileReport(
+        path=document.path,
+        format=document.format,
+        language=pack.code,
+        words=document.word_count(),
+        encoding=document.encoding if document.encoding not in ("utf-8", "utf-8-sig") else None,
+        sections=[
+            SectionInfo(title=s.title, kind=s.kind, level=s.level, line=s.line) for s in document.sections()
+        ],
+    )
+
+
+def check_source(source: str, fmt: str, path: str, config: Config, encoding: str = "utf-8") -> CheckedFile:
+    """Parse and check text already in memory; a parser crash becomes an ``io.parse-error`` finding."""
+    try:
+        document = parse(source, fmt, path)
+    except RecursionError:
+        return _unparsable(path, fmt, "is nested too deeply to parse", config)
+    except Exception as exc:
+        log.debug("parser crashed on %s", path, exc_info=True)
+        return _unparsable(path, fmt, f"could not be parsed as {fmt}: {type(exc).__name__}: {exc}", config)
+    document.encoding = encoding
+    return check_document(document, config)
+
+
+def _unparsable(path: str, fmt: str, reason: str, config: Config) -> CheckedFile:
+    finding = _system_finding("io.parse-error", config, path, f"{path} {reason}")
+    return CheckedFile(FileReport(path=path, format=fmt), [finding])
+
+
+def internal_findings(findings: Iterable[Finding]) -> bool:
+    """True when a run produced internal errors (exit code 2)."""
+    return any(f.rule.startswith("internal.") for f in findings)

@@ -1,0 +1,278 @@
+"""Rule packs and language packs: the data half of every rule, read from TOML.
+
+A *rule pack* (``rules/*.toml``) declares rules: id, kind, severity, message, rationale, source
+and a bad/good example, plus language-independent parameters. A *language pack*
+(``rules/lang/*.toml``) holds everything that depends on the language: stopwords for detection,
+month names and effective-date markers, section-kind vocabulary, and per-rule vocabulary under
+``[rules."<rule id>"]``. Adding a language therefore means adding one file, not code.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import RulePackError
+from .findings import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+RULE_ID_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$"
+
+
+def builtin_rules_dir() -> Path:
+    """Where the built-in packs live: inside the wheel, or the repository's ``rules/`` folder."""
+    packaged = Path(__file__).parent / "_builtin_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+class Example(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bad: str
+    good: str
+
+
+class RuleSpec(BaseModel):
+    """One rule as declared in a pack."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=RULE_ID_PATTERN)
+    kind: str
+    severity: Severity
+    summary: str
+    message: str
+    rationale: str
+    source: str
+    example: Example
+    params: dict[str, Any] = Field(default_factory=dict)
+    enabled: bool = True
+    languages: list[str] | None = None
+    pack: str = ""
+
+    @property
+    def family(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+class PackHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str = ""
+
+
+class RulePackFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pack: PackHeader
+    rule: list[RuleSpec] = Field(default_factory=list)
+
+
+class LanguageInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[a-z]{2,3}$")
+    name: str
+    spacy: str
+    stopwords: list[str] = Field(default_factory=list)
+
+
+class DatesVocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    months: dict[str, int] = Field(default_factory=dict)
+    effective_markers: list[str] = Field(default_factory=list)
+    numeric_order: str = Field(default="MDY", pattern=r"^(MDY|DMY|YMD)$")
+
+    @field_validator("months")
+    @classmethod
+    def _month_numbers(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {k: v for k, v in value.items() if not 1 <= v <= 12}
+        if bad:
+            raise ValueError(f"month numbers must be 1-12, got {bad}")
+        return {k.lower(): v for k, v in value.items()}
+
+
+class SectionKindVocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    title: list[str] = Field(default_factory=list)
+    content: list[str] = Field(default_factory=list)
+
+
+class ReadabilitySettings(BaseModel):
+    """Which readability formula a language uses and how to read its score as a school grade."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metric: str = "flesch-kincaid-grade"
+    hyphenation: str | None = None
+
+
+class LanguagePack(BaseModel):
+    """All vocabulary of one language."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: LanguageInfo
+    dates: DatesVocabulary = Field(default_factory=DatesVocabulary)
+    readability: ReadabilitySettings = Field(default_factory=ReadabilitySettings)
+    section_kinds: dict[str, SectionKindVocabulary] = Field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.language.code
+
+    def kind_label(self, kind: str) -> str:
+        vocab = self.section_kinds.get(kind)
+        return vocab.label if vocab else kind.replace("-", " ")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        return data
+    except OSError as exc:
+        raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RulePackError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _validation_message(path: Path, exc: ValidationError, data: dict[str, Any]) -> str:
+    lines = [f"{path}: invalid rule pack"]
+    for item in exc.errors():
+        loc = list(item["loc"])
+        where = ".".join(str(p) for p in loc)
+        if loc[:1] == ["rule"] and len(loc) > 1 and isinstance(loc[1], int):
+            rules = data.get("rule", [])
+            rid = rules[loc[1]].get("id", "?") if loc[1] < len(rules) and isinstance(rules[loc[1]], dict) else "?"
+            where = f"rule {rid!r}: " + ".".join(str(p) for p in loc[2:])
+        if item["type"] == "extra_forbidden":
+            lines.append(f"  {where}: unknown key")
+        elif item["type"] == "missing":
+            lines.append(f"  {where}: required key is missing")
+        else:
+            lines.append(f"  {where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def load_rule_pack(path: Path) -> list[RuleSpec]:
+    data = _read_toml(path)
+    try:
+        parsed = RulePackFile.model_validate(data)
+    except ValidationError as exc:
+        raise RulePackError(_validation_message(path, exc, data)) from None
+    for spec in parsed.rule:
+        spec.pack = str(path)
+    return parsed.rule
+
+
+def load_language_pack(path: Path) -> LanguagePack:
+    data = _read_toml(path)
+    try:
+        pack = LanguagePack.model_validate(data)
+    except ValidationError as exc:
+        raise RulePackError(_validation_message(path, exc, data)) from None
+    pack.path = str(path)
+    return pack
+
+
+def _toml_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.toml")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RulePackError(f"{path}: rule path does not exist (check `rule_paths` in your config)")
+    return files
+
+
+def _is_language_pack(path: Path) -> bool:
+    return path.parent.name == "lang" or path.name.startswith("lang-")
+
+
+class Catalog(BaseModel):
+    """Every rule and language pack in effect for a run."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    rules: dict[str, RuleSpec]
+    languages: dict[str, LanguagePack]
+
+    def language(self, code: str | None, default: str = "en") -> LanguagePack:
+        if code and code in self.languages:
+            return self.languages[code]
+        if default in self.languages:
+            return self.languages[default]
+        return next(iter(self.languages.values()))
+
+
+def load_catalog(extra_paths: tuple[Path, ...] = ()) -> Catalog:
+    """Load the built-in packs plus any extra ones. Duplicate rule ids are an error."""
+    return _load_catalog_cached(tuple(sorted(str(p) for p in extra_paths)))
+
+
+@lru_cache(maxsize=8)
+def _load_catalog_cached(extra: tuple[str, ...]) -> Catalog:
+    files = _toml_files([builtin_rules_dir(), *(Path(p) for p in extra)])
+    rules: dict[str, RuleSpec] = {}
+    languages: dict[str, LanguagePack] = {}
+    for path in files:
+        if _is_language_pack(path):
+            pack = load_language_pack(path)
+            existing = languages.get(pack.code)
+            if existing is not None:
+                languages[pack.code] = _merge_language(existing, pack)
+            else:
+                languages[pack.code] = pack
+            continue
+        for spec in load_rule_pack(path):
+            if spec.id in rules:
+                raise RulePackError(
+                    f"{path}: rule id {spec.id!r} is already defined in {rules[spec.id].pack}; rule ids must be unique"
+                )
+            rules[spec.id] = spec
+    if not languages:
+        raise RulePackError(f"{builtin_rules_dir()}: no language packs found (expected rules/lang/*.toml)")
+    return Catalog(rules=rules, languages=languages)
+
+
+def _merge_language(base: LanguagePack, extra: LanguagePack) -> LanguagePack:
+    """A user language pack for a built-in language extends it: lists are added, tables merged."""
+    merged = base.model_copy(deep=True)
+    merged.language.stopwords = [*base.language.stopwords, *extra.language.stopwords]
+    merged.dates.months.update(extra.dates.months)
+    merged.dates.effective_markers = [*base.dates.effective_markers, *extra.dates.effective_markers]
+    for kind, vocab in extra.section_kinds.items():
+        if kind in merged.section_kinds:
+            cur = merged.section_kinds[kind]
+            cur.title = [*cur.title, *vocab.title]
+            cur.content = [*cur.content, *vocab.content]
+        else:
+            merged.section_kinds[kind] = vocab
+    for rule_id, data in extra.rules.items():
+        target = merged.rules.setdefault(rule_id, {})
+        for key, value in data.items():
+            if isinstance(value, list) and isinstance(target.get(key), list):
+                target[key] = [*target[key], *value]
+            elif isinstance(value, dict) and isinstance(target.get(key), dict):
+                target[key] = {**target[key], **value}
+            else:
+                target[key] = value
+    return merged

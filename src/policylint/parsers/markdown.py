@@ -1,0 +1,246 @@
+"""Markdown policies, read with a CommonMark parser (markdown-it-py) plus GitHub-style tables.
+
+markdown-it-py gives each block its source lines but not the columns of inline text, so the text
+of every inline token is located in the source by searching forward from a cursor: the search
+keeps positions exact for emphasis, links and escapes, and a character-by-character alignment
+handles the rare text that is not in the source verbatim (decoded entities).
+
+Not prose: YAML front matter (read into metadata), fenced and indented code, HTML comments (read
+for suppression directives), images, and kramdown attribute lists such as ``{: #id }``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..directives import parse_directive
+from ..document import Block, BlockRole, Directive, Document, FlatHeading, LineIndex, TextBuilder, build_tree
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n|\r)(?:---|\.\.\.)[ \t]*(?:\r?\n|\r|\Z)", re.S)
+_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+# kramdown inline attribute lists: "{: #id }", "{: datetime="2020-09-09" }", "{#id}"
+_IAL = re.compile(r"\s*\{:[^{}\n]*\}|\s*\{#[\w:.-]+\}\s*$")
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def _blank_out(source: str, start: int, end: int) -> str:
+    """Replace a span with spaces, keeping line breaks, so offsets and lines stay the same."""
+    middle = re.sub(r"[^\r\n]", " ", source[start:end])
+    return source[:start] + middle + source[end:]
+
+
+def _front_matter(source: str) -> tuple[str, dict[str, Any]]:
+    """Split off YAML front matter: the simple ``key: value`` pairs become metadata."""
+    match = _FRONT_MATTER.match(source)
+    if match is None:
+        return source, {}
+    meta: dict[str, Any] = {}
+    for line in match.group(1).splitlines():
+        kv = _FRONT_KEY.match(line)
+        if kv and kv.group(2):
+            meta[kv.group(1).lower()] = kv.group(2).strip().strip("\"'")
+    return _blank_out(source, 0, match.end()), meta
+
+
+class _InlineReader:
+    """Builds a Block from one inline token, locating every piece of text in the source."""
+
+    def __init__(self, source: str, lines: LineIndex, directives: list[Directive]) -> None:
+        self.source = source
+        self.lines = lines
+        self.directives = directives
+        self.cursor = 0
+
+    def read(self, token: Token, role: BlockRole) -> Block | None:
+        assert token.map is not None
+        start_line, end_line = token.map
+        block_start = self.lines.line_start(start_line + 1)
+        limit = self.lines.line_start(end_line + 1) if end_line < self.lines.line_count else len(self.source)
+        self.cursor = max(self.cursor, block_start)
+        builder = TextBuilder()
+        protected: list[tuple[int, int]] = []
+        in_link = 0
+        for child in token.children or []:
+            kind = child.type
+            if kind in ("text", "code_inline"):
+                begin = len(builder)
+                self._place(builder, child.content, limit)
+                if kind == "code_inline" or (in_link and _URLISH.fullmatch(child.content.strip())):
+                    protected.append((begin, len(builder)))
+            elif kind in ("softbreak", "hardbreak"):
+                if not builder.ends_with_space():
+                    nl = self._find_break(limit)
+                    builder.replaced(" ", nl, 1)
+            elif kind == "link_open":
+                in_link += 1
+            elif kind == "link_close":
+                in_link = max(0, in_link - 1)
+            elif kind == "html_inline":
+                self._html_inline(child.content, limit)
+        text = builder.text()
+        block = Block(text, role, builder.smap)
+        for match in _URLISH.finditer(text):
+            protected.append(match.span())
+        block.protected = sorted(protected)
+        return _strip_ial(block)
+
+    def _find_break(self, limit: int) -> int:
+        pos = self.source.find("\n", self.cursor, limit)
+        if pos == -1:
+            pos = self.source.find("\r", self.cursor, limit)
+        if pos == -1:
+            return self.cursor
+        self.cursor = pos + 1
+        return pos
+
+    def _html_inline(self, content: str, limit: int) -> None:
+        pos = self.source.find(content, self.cursor, limit)
+        if pos != -1:
+            comment = _COMMENT.fullmatch(content)
+            if comment:
+                line, _ = self.lines.position(pos + len(content) - 1)
+                directive = parse_directive(comment.group(1), line)
+                if directive is not None:
+                    self.directives.append(directive)
+            self.cursor = pos + len(content)
+
+    def _place(self, builder: TextBuilder, text: str, limit: int) -> None:
+        """Append ``text``, mapped to where it stands in the source (searching from the cursor)."""
+        if not text:
+            return
+        pos = self.source.find(text, self.cursor, limit)
+        if pos != -1:
+            builder.verbatim(text, pos)
+            self.cursor = pos + len(text)
+            return
+        # Not verbatim (an entity such as &amp; or a backslash escape): align char by char.
+        src = self.source
+        for ch in text:
+            found = src.find(ch, self.cursor, min(limit, self.cursor + 12))
+            if found == -1:
+                # The character stands for a longer form (an entity): map it to the form.
+                amp = src.find("&", self.cursor, min(limit, self.cursor + 12))
+                semi = src.find(";", amp, min(limit, amp + 12)) if amp != -1 else -1
+                if amp != -1 and semi != -1:
+                    builder.replaced(ch, amp, semi + 1 - amp)
+                    self.cursor = semi + 1
+                else:
+                    builder.replaced(ch, self.cursor, 0)
+                continue
+            builder.verbatim(ch, found)
+            self.cursor = found + 1
+
+
+def _strip_ial(block: Block) -> Block | None:
+    """Remove kramdown attribute lists; a block that was nothing else disappears."""
+    text = block.text
+    if "{" not in text:
+        return block if text.strip() else None
+    pieces: list[tuple[int, int]] = []
+    last = 0
+    for match in _IAL.finditer(text):
+        pieces.append((last, match.start()))
+        last = match.end()
+    if not pieces:
+        return block
+    pieces.append((last, len(text)))
+    builder = TextBuilder()
+    protected: list[tuple[int, int]] = []
+    for start, end in pieces:
+        chunk = text[start:end]
+        if not chunk:
+            continue
+        if len(builder) and not builder.ends_with_space() and not chunk[:1].isspace():
+            builder.replaced(" ", block.smap.start(start), 0)
+        offset = len(builder)
+        for i in range(start, end):
+            builder.replaced(text[i], block.smap.start(i), block.smap.end(i + 1) - block.smap.start(i))
+        protected.extend(
+            (p0 - start + offset, p1 - start + offset) for p0, p1 in block.protected if start <= p0 and p1 <= end
+        )
+    new_text = builder.text()
+    if not new_text.strip():
+        return None
+    stripped = Block(new_text.rstrip(), block.role, builder.smap, protected)
+    return stripped
+
+
+def _html_block_directives(token: Token, source: str, lines: LineIndex, out: list[Directive]) -> None:
+    assert token.map is not None
+    base = lines.line_start(token.map[0] + 1)
+    block_source = source[base : base + len(token.content) + 64]
+    for match in _COMMENT.finditer(token.content):
+        # Find the comment in the source to get the line of its end.
+        pos = block_source.find(match.group(0))
+        end_offset = base + (pos if pos != -1 else match.start()) + len(match.group(0)) - 1
+        line, _ = lines.position(end_offset)
+        directive = parse_directive(match.group(1), line)
+        if directive is not None:
+            out.append(directive)
+
+
+def parse_markdown(source: str, path: str) -> Document:
+    """Parse a Markdown policy into a :class:`Document` with exact source positions."""
+    lines = LineIndex(source)
+    prepared, metadata = _front_matter(source)
+    tokens = _parser().parse(prepared)
+    directives: list[Directive] = []
+    reader = _InlineReader(source, lines, directives)
+    flat: list[FlatHeading] = [FlatHeading(level=0, heading=None)]
+    roles: list[BlockRole] = []
+    heading_level = 0
+    heading_line = 1
+    for token in tokens:
+        kind = token.type
+        if kind == "heading_open":
+            heading_level = int(token.tag[1:])
+            heading_line = (token.map[0] + 1) if token.map else 1
+        elif kind == "heading_close":
+            heading_level = 0
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            roles.append(BlockRole.LIST_ITEM)
+        elif kind == "blockquote_open":
+            roles.append(BlockRole.QUOTE)
+        elif kind in ("th_open", "td_open"):
+            roles.append(BlockRole.TABLE_CELL)
+        elif kind in ("bullet_list_close", "ordered_list_close", "blockquote_close", "th_close", "td_close"):
+            if roles:
+                roles.pop()
+        elif kind == "html_block":
+            _html_block_directives(token, source, lines, directives)
+        elif kind == "inline" and token.map is not None:
+            if heading_level:
+                block = reader.read(token, BlockRole.HEADING)
+                if block is not None:
+                    flat.append(FlatHeading(level=heading_level, heading=block, line=heading_line))
+            else:
+                role = roles[-1] if roles else BlockRole.PARAGRAPH
+                block = reader.read(token, role)
+                if block is not None:
+                    flat[-1].blocks.append(block)
+    root = build_tree(flat, lines)
+    language = metadata.get("lang") or metadata.get("language")
+    return Document(
+        path=path,
+        format="markdown",
+        source=source,
+        root=root,
+        lines=lines,
+        metadata=metadata,
+        directives=directives,
+        language=str(language).split("-")[0].lower() if language else None,
+    )

@@ -1,0 +1,40 @@
+"""Reporters turn a :class:`~policylint.findings.Report` into one output format each.
+
+A reporter never decides what is a finding; it only renders. Formats are looked up lazily so
+that the text reporter's rich import is not paid by ``--format json``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from ..findings import Report
+
+REPORTERS: dict[str, str] = {
+    "text": "policylint.reporters.text:render",
+    "json": "policylint.reporters.json_report:render",
+}
+
+
+@dataclass
+class RenderOptions:
+    """What a reporter may need beyond the report itself."""
+
+    #: Returns the text of a checked file (to show the offending line), or None.
+    source_of: Callable[[str], str | None] = lambda _path: None
+    color: bool | None = None
+    statistics: bool = False
+    width: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def get_reporter(name: str) -> Callable[[Report, TextIO, RenderOptions], None]:
+    target = REPORTERS.get(name)
+    if target is None:
+        raise ValueError(f"unknown format {name!r}; choose from: {', '.join(REPORTERS)}")
+    module_name, _, attr = target.partition(":")
+    func: Callable[[Report, TextIO, RenderOptions], None] = getattr(importlib.import_module(module_name), attr)
+    return func

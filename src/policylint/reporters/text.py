@@ -1,0 +1,99 @@
+"""``--format text``: a readable terminal report, grouped by file, with the offending text shown.
+
+Uses rich for colour and layout; in a pipe or with ``NO_COLOR`` set it prints plain text, so the
+same output works in CI logs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import groupby
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from ..findings import Finding, Report, Severity
+from . import RenderOptions
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _source_lines(options: RenderOptions, path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
+    if path not in cache:
+        text = options.source_of(path)
+        cache[path] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if text is not None else None
+    return cache[path]
+
+
+def _excerpt(finding: Finding, lines: list[str] | None) -> Text | None:
+    if not lines or finding.line > len(lines):
+        return None
+    line = lines[finding.line - 1].expandtabs(1)
+    if not line.strip():
+        return None
+    start = finding.column - 1
+    end = finding.end_column - 1 if finding.end_line == finding.line else len(line)
+    # Long lines are cut around the span so the excerpt stays one screen line.
+    window = 100
+    lo = max(0, start - 30)
+    hi = min(len(line), max(end, start + 1) + 30)
+    if hi - lo > window:
+        hi = lo + window
+    text = Text("    ")
+    text.append("…" if lo > 0 else "")
+    text.append(line[lo:start])
+    text.append(line[start:min(end, hi)], style="bold underline")
+    text.append(line[min(end, hi):hi])
+    text.append("…" if hi < len(line) else "")
+    return text
+
+
+def render(report: Report, out: TextIO, options: RenderOptions) -> None:
+    console = Console(
+        file=out,
+        force_terminal=options.color if options.color else None,
+        no_color=options.color is False,
+        highlight=False,
+        soft_wrap=True,
+        width=options.width or 120,
+    )
+    cache: dict[str, list[str] | None] = {}
+    for path, group in groupby(report.findings, key=lambda f: f.path):
+        findings = list(group)
+        console.print(Text(path, style="bold underline"))
+        lines = _source_lines(options, path, cache)
+        for finding in findings:
+            head = Text("  ")
+            head.append(f"{finding.line}:{finding.column}", style="dim")
+            head.append("  ")
+            head.append(finding.severity.value, style=_STYLE[finding.severity])
+            head.append("  ")
+            head.append(finding.message)
+            head.append(f"  [{finding.rule}]", style="dim")
+            console.print(head)
+            excerpt = _excerpt(finding, lines)
+            if excerpt is not None:
+                console.print(excerpt, style="dim" if finding.severity is Severity.INFO else None)
+            if finding.suggestion:
+                console.print(Text(f"    suggestion: {finding.suggestion}", style="green"))
+        console.print()
+    if options.statistics and report.findings:
+        counts = Counter(f.rule for f in report.findings)
+        console.print(Text("Findings per rule", style="bold"))
+        for rule, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            console.print(f"  {count:5d}  {rule}")
+        console.print()
+    s = report.summary
+    summary = Text()
+    files_word = "file" if s.files == 1 else "files"
+    if not report.findings:
+        summary.append(f"✓ {s.files} {files_word} checked, no findings", style="bold green")
+    else:
+        summary.append(f"{s.files} {files_word} checked: ", style="bold")
+        summary.append(f"{s.error} errors", style=_STYLE[Severity.ERROR] if s.error else "dim")
+        summary.append(", ")
+        summary.append(f"{s.warning} warnings", style=_STYLE[Severity.WARNING] if s.warning else "dim")
+        summary.append(", ")
+        summary.append(f"{s.info} info", style=_STYLE[Severity.INFO] if s.info else "dim")
+    console.print(summary)
