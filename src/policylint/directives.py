@@ -27,5 +27,4 @@ def parse_directive(comment: str, line: int) -> Directive | None:
         return None
     action = match.group(1).lower()
     rules = tuple(r for r in re.split(r"[\s,]+", match.group("rules").strip()) if r)
-    target = line
-    return Directive(line=target, action=action, rules=rules)
+    return Directive(line=line, action=action, rules=rules)

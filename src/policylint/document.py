@@ -9,11 +9,14 @@ a 1-based line and column through :class:`LineIndex`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 class LineIndex:
@@ -23,27 +26,11 @@ class LineIndex:
     written on any platform. Columns count Unicode code points, starting at 1.
     """
 
-    __slots__ = ("_starts", "_length")
+    __slots__ = ("_length", "_starts")
 
     def __init__(self, source: str) -> None:
-        starts = [0]
-        i = 0
-        n = len(source)
-        find_n = source.find
-        while True:
-            j = find_n("\n", i)
-            k = find_n("\r", i)
-            if j == -1 and k == -1:
-                break
-            if k != -1 and (j == -1 or k < j):
-                # "\r\n" counts once; a lone "\r" ends a line too.
-                nxt = k + 2 if k + 1 < n and source[k + 1] == "\n" else k + 1
-            else:
-                nxt = j + 1
-            starts.append(nxt)
-            i = nxt
-        self._starts = starts
-        self._length = n
+        self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(source))]
+        self._length = len(source)
 
     @property
     def line_count(self) -> int:
@@ -62,10 +49,7 @@ class LineIndex:
 
     def line_end(self, line: int, source: str) -> int:
         """Offset just past the last character of a 1-based line (line break excluded)."""
-        if line >= len(self._starts):
-            end = self._length
-        else:
-            end = self._starts[line]
+        end = self._length if line >= len(self._starts) else self._starts[line]
         start = self.line_start(line)
         while end > start and source[end - 1] in "\r\n":
             end -= 1
@@ -138,7 +122,7 @@ class SourceMap:
 class TextBuilder:
     """Accumulates a block's text while recording where each piece came from."""
 
-    __slots__ = ("_parts", "_length", "smap")
+    __slots__ = ("_length", "_parts", "smap")
 
     def __init__(self) -> None:
         self._parts: list[str] = []
@@ -364,12 +348,14 @@ def build_tree(flat: list[FlatHeading], lines: LineIndex) -> Section:
         stack[-1].children.append(sec)
         stack.append(sec)
         ordered.append(sec)
+    # One pass: a section ends just before the next heading at its level or above.
     last = lines.line_count
-    for i, sec in enumerate(ordered):
-        end = last
-        for nxt in ordered[i + 1 :]:
-            if nxt.level <= sec.level:
-                end = nxt.line - 1
-                break
-        sec.end_line = max(sec.line, end)
+    open_sections: list[Section] = []
+    for sec in ordered:
+        while open_sections and open_sections[-1].level >= sec.level:
+            closed = open_sections.pop()
+            closed.end_line = max(closed.line, sec.line - 1)
+        open_sections.append(sec)
+    for sec in open_sections:
+        sec.end_line = max(sec.line, last)
     return root
