@@ -55,7 +55,9 @@ def check_file(path: Path, config: Config, fmt: str | None = None, display: str 
     try:
         source = read_file(path, config.max_file_bytes)
     except ReadError as exc:
-        return CheckedFile(FileReport(path=shown, format=chosen), [read_error_finding(shown, str(exc), config)])
+        return CheckedFile(
+            FileReport(path=shown, format=chosen), [read_error_finding(shown, str(exc), config)]
+        )
     return check_source(source.text, chosen, shown, config, source.encoding)
 
 

@@ -24,7 +24,9 @@ CONTENT_HITS_MIN = 3
 def _compiled(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     if not phrases:
         return None
-    alternatives = sorted({re.escape(p.lower()).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True)
+    alternatives = sorted(
+        {re.escape(p.lower()).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True
+    )
     return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
 
 

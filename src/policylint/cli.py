@@ -58,14 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", type=_csv, help="comma-separated rule ids or families to run")
     check.add_argument("--extend-select", type=_csv, help="rules to add to the selection")
     check.add_argument("--ignore", type=_csv, help="comma-separated rule ids or families to skip")
-    check.add_argument("--fail-on", choices=FAIL_LEVELS, help="lowest severity that fails the run (default: error)")
+    check.add_argument(
+        "--fail-on", choices=FAIL_LEVELS, help="lowest severity that fails the run (default: error)"
+    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--today", type=_date, help="date to measure staleness against (YYYY-MM-DD)")
     check.add_argument("--language", help="force the language of every document (e.g. en, da)")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+    check.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour in text output"
+    )
 
     outline = sub.add_parser("outline", help="print a file's section tree with kinds and lines")
     outline.add_argument("path", metavar="PATH")
@@ -250,7 +254,9 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
         while stack[-1][0] >= sec.level:
             stack.pop()
         kind = f"[cyan]{sec.kind}[/]" if sec.kind != "other" else "[dim]other[/]"
-        branch = stack[-1][1].add(f"{sec.title or '(untitled)'}  {kind}  [dim]lines {sec.line}-{sec.end_line}[/]")
+        branch = stack[-1][1].add(
+            f"{sec.title or '(untitled)'}  {kind}  [dim]lines {sec.line}-{sec.end_line}[/]"
+        )
         stack.append((sec.level, branch))
     Console(file=out, highlight=False, soft_wrap=True).print(tree)
     return EXIT_OK
@@ -272,7 +278,10 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 
         out.write(
             json.dumps(
-                [{"id": s.id, "kind": s.kind, "severity": s.severity.value, "summary": s.summary} for s in specs],
+                [
+                    {"id": s.id, "kind": s.kind, "severity": s.severity.value, "summary": s.summary}
+                    for s in specs
+                ],
                 indent=2,
             )
             + "\n"

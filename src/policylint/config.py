@@ -66,7 +66,8 @@ class Config(BaseModel):
     )
     fail_on: FailOn = Field(default="error", description="Lowest severity that makes the exit code 1.")
     exclude: list[str] = Field(
-        default_factory=list, description="Gitignore-style patterns of paths not to check when walking folders."
+        default_factory=list,
+        description="Gitignore-style patterns of paths not to check when walking folders.",
     )
     per_file_ignores: dict[str, list[str]] = Field(
         default_factory=dict, description="Glob -> rules to ignore in matching files."
@@ -75,20 +76,34 @@ class Config(BaseModel):
         default_factory=lambda: ["privacy", "returns", "contact", "complaints"],
         description="Section kinds every checked policy must have.",
     )
-    readability: ReadabilityConfig = Field(default_factory=ReadabilityConfig)
-    stale_after_months: int = Field(default=12, ge=1, le=120, description="Age at which an effective date is stale.")
-    today: dt.date | None = Field(default=None, description="The date staleness is measured against (default: today).")
-    language: str | None = Field(default=None, description="Force a language code; default: detect per document.")
+    readability: ReadabilityConfig = Field(
+        default_factory=ReadabilityConfig,
+        description="Readability limits: document_max_grade, section_max_grade, sentence_max_words, min_words.",
+    )
+    stale_after_months: int = Field(
+        default=12, ge=1, le=120, description="Age at which an effective date is stale."
+    )
+    today: dt.date | None = Field(
+        default=None, description="The date staleness is measured against (default: today)."
+    )
+    language: str | None = Field(
+        default=None, description="Force a language code; default: detect per document."
+    )
     default_language: str = Field(default="en", description="Language assumed when detection is unsure.")
-    rule_paths: list[Path] = Field(default_factory=list, description="Extra rule packs (TOML files or folders).")
+    rule_paths: list[Path] = Field(
+        default_factory=list, description="Extra rule packs (TOML files or folders)."
+    )
     params: dict[str, dict[str, Any]] = Field(
-        default_factory=dict, description="Parameter overrides per rule id, e.g. {'readability.long-sentence' = {max_words = 30}}."
+        default_factory=dict,
+        description="Parameter overrides per rule id, e.g. {'readability.long-sentence' = {max_words = 30}}.",
     )
     nlp_models: dict[str, str] = Field(
         default_factory=dict,
         description="Trained spaCy pipelines to use per language when installed, e.g. {en = 'en_core_web_sm'}.",
     )
-    max_file_bytes: int = Field(default=50_000_000, ge=1, description="Files larger than this are skipped with a finding.")
+    max_file_bytes: int = Field(
+        default=50_000_000, ge=1, description="Files larger than this are skipped with a finding."
+    )
 
     #: Where this config came from (not a user key).
     source: Path | None = Field(default=None, exclude=True)

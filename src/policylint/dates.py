@@ -17,7 +17,15 @@ from functools import lru_cache
 from .document import Block, Document, Section
 from .packs import DatesVocabulary
 
-_METADATA_KEYS = ("effective", "effective_date", "last_updated", "last-updated", "updated", "modified", "date")
+_METADATA_KEYS = (
+    "effective",
+    "effective_date",
+    "last_updated",
+    "last-updated",
+    "updated",
+    "modified",
+    "date",
+)
 _MARKER_WINDOW = 80
 
 
@@ -52,7 +60,9 @@ def _patterns(months: tuple[tuple[str, int], ...]) -> tuple[re.Pattern[str], ...
         re.compile(rf"(?<!\w){month}\s+{day},?\s+{year}(?!\d)", re.IGNORECASE),
         re.compile(rf"(?<![\w.]){day}\s+(?:of\s+|de\s+)?{month},?\s+{year}(?!\d)", re.IGNORECASE),
         re.compile(rf"(?<!\w){month},?\s+{year}(?!\d)", re.IGNORECASE),
-        re.compile(r"(?<![\d/-])(?<!\d\.)(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/-]|\.\d)"),
+        re.compile(
+            r"(?<![\d/-])(?<!\d\.)(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d/-]|\.\d)"
+        ),
     )
 
 
@@ -152,7 +162,9 @@ def effective_dates(document: Document, vocab: DatesVocabulary) -> list[Effectiv
             if mention.date is not None:
                 pos = document.source.find(str(value))
                 start = pos + mention.start if pos != -1 else 0
-                results.append(EffectiveDate(mention.date, mention.text, start, start + len(mention.text), None))
+                results.append(
+                    EffectiveDate(mention.date, mention.text, start, start + len(mention.text), None)
+                )
                 break
         if results:
             break

@@ -18,8 +18,21 @@ from .config import ConfigResolver
 from .parsers import format_for_path
 
 ALWAYS_SKIPPED = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
-     ".ruff_cache", ".pytest_cache", ".policylint_cache", "site-packages"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".policylint_cache",
+        "site-packages",
+    }
 )
 WALKED_FORMATS = frozenset({"markdown", "html", "text"})
 
@@ -71,7 +84,9 @@ def discover(paths: list[Path], resolver: ConfigResolver) -> Iterator[Path]:
                 yield file
 
 
-def _walk(directory: Path, resolver: ConfigResolver, ignores: list[tuple[Path, pathspec.PathSpec[Any]]]) -> Iterator[Path]:
+def _walk(
+    directory: Path, resolver: ConfigResolver, ignores: list[tuple[Path, pathspec.PathSpec[Any]]]
+) -> Iterator[Path]:
     own = _gitignore(directory)
     if own is not None:
         ignores = [*ignores, (directory, own)]

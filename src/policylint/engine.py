@@ -142,7 +142,11 @@ def _per_file_ignored(path: str, config: Config) -> list[str]:
     patterns: list[str] = []
     posix = Path(path).as_posix()
     for glob, rules in config.per_file_ignores.items():
-        if fnmatch.fnmatch(posix, glob) or fnmatch.fnmatch(Path(path).name, glob) or posix.endswith("/" + glob):
+        if (
+            fnmatch.fnmatch(posix, glob)
+            or fnmatch.fnmatch(Path(path).name, glob)
+            or posix.endswith("/" + glob)
+        ):
             patterns.extend(rules)
     return patterns
 

@@ -9,7 +9,7 @@ not, policylint falls back to the blank pipeline and says so once, rather than f
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 200_000
 
 
-@lru_cache(maxsize=None)
+@cache
 def lemma_table(lang: str) -> Any:
     """The lookup lemma table (a spaCy ``Table``) of a language, or None when there is none."""
     try:
@@ -72,7 +72,7 @@ def _register_lemma_factory() -> None:
     Language.factory(_FACTORY, default_config={"lang": "en"}, func=make)
 
 
-@lru_cache(maxsize=None)
+@cache
 def pipeline(lang: str, model: str | None = None) -> Language:
     """The spaCy pipeline for ``lang`` (a spaCy language code), built once per process."""
     import spacy
@@ -85,7 +85,9 @@ def pipeline(lang: str, model: str | None = None) -> Language:
             nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS + 1)
             return nlp
         except (OSError, ImportError) as exc:
-            log.warning("spaCy pipeline %r is not installed (%s); using the blank %s pipeline", model, exc, lang)
+            log.warning(
+                "spaCy pipeline %r is not installed (%s); using the blank %s pipeline", model, exc, lang
+            )
     try:
         nlp = spacy.blank(lang)
     except (ImportError, KeyError, ValueError):

@@ -159,7 +159,11 @@ def _validation_message(path: Path, exc: ValidationError, data: dict[str, Any]) 
         where = ".".join(str(p) for p in loc)
         if loc[:1] == ["rule"] and len(loc) > 1 and isinstance(loc[1], int):
             rules = data.get("rule", [])
-            rid = rules[loc[1]].get("id", "?") if loc[1] < len(rules) and isinstance(rules[loc[1]], dict) else "?"
+            rid = (
+                rules[loc[1]].get("id", "?")
+                if loc[1] < len(rules) and isinstance(rules[loc[1]], dict)
+                else "?"
+            )
             where = f"rule {rid!r}: " + ".".join(str(p) for p in loc[2:])
         if item["type"] == "extra_forbidden":
             lines.append(f"  {where}: unknown key")

@@ -24,7 +24,15 @@ METRICS: dict[str, tuple[str, bool]] = {
 }
 
 #: Pyphen dictionaries for languages whose spaCy code differs from the hyphenation code.
-_HYPHENATION = {"en": "en_US", "da": "da_DK", "nb": "nb_NO", "nn": "nn_NO", "hr": "hr_HR", "et": "et_EE", "de": "de_DE"}
+_HYPHENATION = {
+    "en": "en_US",
+    "da": "da_DK",
+    "nb": "nb_NO",
+    "nn": "nn_NO",
+    "hr": "hr_HR",
+    "et": "et_EE",
+    "de": "de_DE",
+}
 
 
 @dataclass(frozen=True, slots=True)

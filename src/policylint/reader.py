@@ -37,7 +37,9 @@ def decode(data: bytes) -> SourceText:
             try:
                 return SourceText(data.decode(encoding), encoding)
             except UnicodeDecodeError as exc:
-                raise ReadError(f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc}") from None
+                raise ReadError(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc}"
+                ) from None
     if b"\x00" in data[:8192]:
         raise ReadError("looks like a binary file (contains NUL bytes); not checked")
     try:
@@ -71,7 +73,9 @@ def read_file(path: Path, max_bytes: int) -> SourceText:
             raise ReadError("is a directory, not a file")
         size = path.stat().st_size
         if size > max_bytes:
-            raise ReadError(f"is {size:,} bytes, above the limit of {max_bytes:,} (`max_file_bytes` in the config)")
+            raise ReadError(
+                f"is {size:,} bytes, above the limit of {max_bytes:,} (`max_file_bytes` in the config)"
+            )
         data = path.read_bytes()
     except PermissionError:
         raise ReadError("cannot be read: permission denied") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import RulePackError
@@ -56,7 +56,7 @@ def plugin_kinds() -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def kind_class(name: str, pack: str = "") -> type[RuleKind]:
     """The class implementing rule kind ``name``."""
     from .base import RuleKind

@@ -38,7 +38,9 @@ class ReadabilityParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scope: Literal["document", "section"] = "document"
-    max_grade: float = Field(default=9.0, ge=0, le=40, description="Limit on the language's readability metric.")
+    max_grade: float = Field(
+        default=9.0, ge=0, le=40, description="Limit on the language's readability metric."
+    )
     min_words: int = Field(default=100, ge=0, description="Texts shorter than this are not scored.")
     limits: dict[str, float] = Field(
         default_factory=dict, description="Limit per metric name (e.g. {lix = 50}), overriding max_grade."
@@ -65,7 +67,11 @@ class Readability(RuleKind):
         settings = ctx.language.readability
         metric = settings.metric
         limit = self._limit(ctx, metric)
-        min_words = ctx.config.readability.min_words if ctx.config.readability.min_words is not None else params.min_words
+        min_words = (
+            ctx.config.readability.min_words
+            if ctx.config.readability.min_words is not None
+            else params.min_words
+        )
         targets: list[tuple[Section, list[Block]]]
         if params.scope == "document":
             targets = [(ctx.document.root, [b for _, b in ctx.document.blocks()])]

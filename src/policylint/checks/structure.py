@@ -18,7 +18,9 @@ class RequiredSectionParams(BaseModel):
 
     def model_post_init(self, __context: object) -> None:
         if self.section_kind not in SECTION_KINDS:
-            raise ValueError(f"unknown section_kind {self.section_kind!r}; allowed: {', '.join(SECTION_KINDS)}")
+            raise ValueError(
+                f"unknown section_kind {self.section_kind!r}; allowed: {', '.join(SECTION_KINDS)}"
+            )
 
 
 class RequiredSection(RuleKind):

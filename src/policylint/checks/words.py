@@ -42,7 +42,13 @@ class Substitution(RuleKind):
         for m in find_phrases(ctx, lowered, skip_roles=_QUOTES):
             replacement = lowered.get(m.phrase.lower(), "")
             yield self.block_hit(
-                m.block, m.start, m.end, m.section, match=m.text, replacement=replacement, suggestion=replacement
+                m.block,
+                m.start,
+                m.end,
+                m.section,
+                match=m.text,
+                replacement=replacement,
+                suggestion=replacement,
             )
 
 
@@ -89,7 +95,9 @@ class ConditionalParams(BaseModel):
 
     triggers: list[str] = Field(default_factory=list)
     elements: list[Element] = Field(default_factory=list)
-    min_triggers: int = Field(default=1, ge=1, description="Trigger mentions needed before elements are required.")
+    min_triggers: int = Field(
+        default=1, ge=1, description="Trigger mentions needed before elements are required."
+    )
 
 
 class Conditional(RuleKind):

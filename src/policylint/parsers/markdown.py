@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n|\r)(?:---|\.\.\.)[ \t]*(?:\r?\n|\r|\Z)", re.S)
+_FRONT_MATTER = re.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n|\r)(?:---|\.\.\.)[ \t]*(?:\r?\n|\r|\Z)", re.S
+)
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 # kramdown inline attribute lists: "{: #id }", "{: datetime="2020-09-09" }", "{#id}"
 _IAL = re.compile(r"\s*\{:[^{}\n]*\}|\s*\{#[\w:.-]+\}\s*$")
@@ -170,7 +172,9 @@ def _strip_ial(block: Block) -> Block | None:
         for i in range(start, end):
             builder.replaced(text[i], block.smap.start(i), block.smap.end(i + 1) - block.smap.start(i))
         protected.extend(
-            (p0 - start + offset, p1 - start + offset) for p0, p1 in block.protected if start <= p0 and p1 <= end
+            (p0 - start + offset, p1 - start + offset)
+            for p0, p1 in block.protected
+            if start <= p0 and p1 <= end
         )
     new_text = builder.text()
     if not new_text.strip():

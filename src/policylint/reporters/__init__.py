@@ -36,5 +36,7 @@ def get_reporter(name: str) -> Callable[[Report, TextIO, RenderOptions], None]:
     if target is None:
         raise ValueError(f"unknown format {name!r}; choose from: {', '.join(REPORTERS)}")
     module_name, _, attr = target.partition(":")
-    func: Callable[[Report, TextIO, RenderOptions], None] = getattr(importlib.import_module(module_name), attr)
+    func: Callable[[Report, TextIO, RenderOptions], None] = getattr(
+        importlib.import_module(module_name), attr
+    )
     return func

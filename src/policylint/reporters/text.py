@@ -43,8 +43,8 @@ def _excerpt(finding: Finding, lines: list[str] | None) -> Text | None:
     text = Text("    ")
     text.append("…" if lo > 0 else "")
     text.append(line[lo:start])
-    text.append(line[start:min(end, hi)], style="bold underline")
-    text.append(line[min(end, hi):hi])
+    text.append(line[start : min(end, hi)], style="bold underline")
+    text.append(line[min(end, hi) : hi])
     text.append("…" if hi < len(line) else "")
     return text
 

@@ -1,0 +1,165 @@
+"""The CLI through its real entry point (a subprocess running the installed ``policylint``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+
+GOOD = EXAMPLES / "good" / "customer-service-policy.md"
+NEEDS_WORK = EXAMPLES / "needs-work" / "service-policy.md"
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "CI": "true"}
+    return subprocess.run(
+        [sys.executable, "-m", "policylint.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_exit_0_on_a_clean_policy() -> None:
+    result = run("check", str(GOOD), "--today", "2026-11-23")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no findings" in result.stdout
+
+
+def test_exit_1_on_findings_with_readable_report() -> None:
+    result = run("check", str(NEEDS_WORK), "--today", "2026-11-23")
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert "sections.missing-returns" in out
+    assert "jargon.legalese" in out
+    assert "errors" in out and "warnings" in out
+
+
+def test_exit_2_on_usage_and_config_errors(tmp_path: Path) -> None:
+    assert run("check").returncode == 2
+    assert run("check", str(GOOD), "--fail-on", "sometimes").returncode == 2
+    bad = run("check", str(GOOD), "--select", "jargon.nonexistent")
+    assert bad.returncode == 2 and "jargon.nonexistent" in bad.stderr
+    (tmp_path / "policylint.toml").write_text("bogus = 1\n")
+    (tmp_path / "p.md").write_text("# P\n\nText.\n")
+    result = run("check", str(tmp_path / "p.md"))
+    assert result.returncode == 2 and "bogus" in result.stderr and "policylint.toml" in result.stderr
+
+
+def test_fail_on_and_exit_zero() -> None:
+    assert run("check", str(NEEDS_WORK), "--fail-on", "never").returncode == 0
+    assert run("check", str(NEEDS_WORK), "--exit-zero").returncode == 0
+    only_warnings = run("check", str(NEEDS_WORK), "--select", "jargon", "--today", "2026-11-23")
+    assert only_warnings.returncode == 0
+    assert run("check", str(NEEDS_WORK), "--select", "jargon", "--fail-on", "warning").returncode == 1
+
+
+def test_json_output_contract() -> None:
+    result = run("check", str(NEEDS_WORK), "--format", "json", "--today", "2026-11-23")
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == 1
+    assert data["tool"]["name"] == "policylint"
+    (file,) = data["files"]
+    assert set(file) >= {"path", "format", "language", "words", "sections"}
+    assert file["language"] == "en" and file["format"] == "markdown"
+    assert {"title", "kind", "level", "line"} <= set(file["sections"][0])
+    finding = data["findings"][0]
+    assert set(finding) == {
+        "rule",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "section",
+        "suggestion",
+    }
+    assert data["summary"]["files"] == 1
+    assert data["summary"]["error"] == sum(f["severity"] == "error" for f in data["findings"])
+
+
+def test_stdin_with_filename_detects_format() -> None:
+    html = "<html><body><h1>Policy</h1><p>We reply promptly.</p></body></html>"
+    result = run(
+        "check",
+        "-",
+        "--stdin-filename",
+        "policy.html",
+        "--select",
+        "dates.vague-time",
+        "--format",
+        "json",
+        stdin=html,
+    )
+    data = json.loads(result.stdout)
+    assert data["files"][0]["format"] == "html"
+    assert data["files"][0]["path"] == "policy.html"
+    assert [f["rule"] for f in data["findings"]] == ["dates.vague-time"]
+
+
+def test_unreadable_file_is_reported_and_others_still_checked(tmp_path: Path) -> None:
+    binary = tmp_path / "broken.md"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    result = run("check", str(binary), str(NEEDS_WORK), "str-missing.md", "--format", "json")
+    data = json.loads(result.stdout)
+    rules = {(Path(f["path"]).name, f["rule"]) for f in data["findings"]}
+    assert ("broken.md", "io.unreadable") in rules
+    assert ("str-missing.md", "io.unreadable") in rules
+    assert any(name == NEEDS_WORK.name and rule.startswith("jargon") for name, rule in rules)
+    assert result.returncode == 1
+
+
+def test_directory_walk_honours_exclude_and_gitignore(tmp_path: Path) -> None:
+    (tmp_path / "policylint.toml").write_text('exclude = ["drafts/"]\n')
+    (tmp_path / ".gitignore").write_text("generated.md\n")
+    for name in ("a.md", "drafts/b.md", "generated.md", "sub/c.html", "notes.py"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# Policy\n\nText here.\n")
+    result = run("check", str(tmp_path), "--format", "json", "--fail-on", "never")
+    paths = sorted(
+        Path(f["path"]).relative_to(tmp_path).as_posix() for f in json.loads(result.stdout)["files"]
+    )
+    assert paths == ["a.md", "sub/c.html"]
+
+
+def test_outline_text_and_json() -> None:
+    result = run("outline", str(GOOD), "--format", "json")
+    data = json.loads(result.stdout)
+    kinds = {s["title"]: s["kind"] for s in data["sections"][0]["children"]}
+    assert kinds["Returns and refunds"] == "returns"
+    assert kinds["Contact us"] == "contact"
+    text = run("outline", str(GOOD))
+    assert "Returns and refunds" in text.stdout and "returns" in text.stdout
+
+
+def test_rules_and_explain() -> None:
+    listing = run("rules")
+    assert "jargon.legalese" in listing.stdout and "sections.missing-returns" in listing.stdout
+    explained = run("explain", "jargon.legalese")
+    assert explained.returncode == 0
+    assert "Why:" in explained.stdout and "Source:" in explained.stdout and "Bad:" in explained.stdout
+    unknown = run("explain", "jargon.legalise")
+    assert unknown.returncode == 2 and "Did you mean" in unknown.stderr
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.startswith("policylint ")
+    assert "check" in run("--help").stdout
+
+
+@pytest.mark.parametrize("flag", ["--statistics"])
+def test_statistics(flag: str) -> None:
+    result = run("check", str(NEEDS_WORK), flag)
+    assert "Findings per rule" in result.stdout

@@ -1,0 +1,133 @@
+"""Every rule's own bad/good example (the ones the docs show) is a test case, plus behaviour tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import TODAY
+from policylint import check_text
+from policylint.config import SECTION_KINDS, Config
+from policylint.packs import RuleSpec, load_catalog
+
+CATALOG = load_catalog()
+RULES = sorted((s for s in CATALOG.rules.values() if s.kind != "system"), key=lambda s: s.id)
+
+
+def _config_for(spec: RuleSpec, **extra: Any) -> Config:
+    required = ["privacy", "returns", "contact", "complaints"]
+    kind = spec.params.get("section_kind")
+    if kind and kind not in required:
+        required.append(kind)
+    return Config(select=[spec.id], required_sections=required, today=TODAY, **extra)
+
+
+def _example(text: str) -> str:
+    return text.replace("{today}", TODAY.isoformat())
+
+
+@pytest.mark.parametrize("spec", RULES, ids=lambda s: s.id)
+def test_bad_example_triggers_the_rule(spec: RuleSpec) -> None:
+    report = check_text(_example(spec.example.bad), "markdown", _config_for(spec))
+    assert [f.rule for f in report.findings], f"{spec.id}: bad example produced no finding"
+    assert {f.rule for f in report.findings} == {spec.id}
+    for finding in report.findings:
+        assert "{" not in finding.message, f"unfilled placeholder in {finding.message!r}"
+
+
+@pytest.mark.parametrize("spec", RULES, ids=lambda s: s.id)
+def test_good_example_passes_the_rule(spec: RuleSpec) -> None:
+    report = check_text(_example(spec.example.good), "markdown", _config_for(spec))
+    assert report.findings == [], f"{spec.id}: good example has findings: {report.findings}"
+
+
+@pytest.mark.parametrize("spec", RULES, ids=lambda s: s.id)
+def test_rule_is_documented(spec: RuleSpec) -> None:
+    assert len(spec.rationale.split()) >= 20, "rationale should be a real paragraph"
+    assert spec.source.strip() and spec.summary.strip()
+
+
+def test_every_section_kind_has_vocabulary_in_english() -> None:
+    english = CATALOG.languages["en"]
+    assert set(SECTION_KINDS) <= set(english.section_kinds)
+
+
+def _rules(text: str, **config: Any) -> list[tuple[str, str | None]]:
+    report = check_text(text, "markdown", Config(today=TODAY, **config))
+    return [(f.rule, f.suggestion) for f in report.findings]
+
+
+def test_jargon_matches_inflections_and_suggests_replacement() -> None:
+    report = check_text(
+        "# T\n\nWe Commenced the refund and then commences again.\n", config=Config(select=["jargon"])
+    )
+    hits = [(f.rule, f.suggestion, f.line, f.column) for f in report.findings]
+    assert len(hits) == 2
+    assert all(rule == "jargon.bureaucratic" and suggestion for rule, suggestion, _, _ in hits)
+    assert hits[0][2:] == (3, 4)
+
+
+def test_jargon_skips_code_urls_and_quotes() -> None:
+    text = "# T\n\nRun `commence` now or see https://example.com/commence.\n\n> The seller shall commence delivery.\n"
+    assert _rules(text, select=["jargon"]) == []
+
+
+def test_vague_time_phrase_found_with_position() -> None:
+    report = check_text(
+        "# T\n\nWe update this policy from time to time.\n", config=Config(select=["dates.vague-time"])
+    )
+    (finding,) = report.findings
+    assert (finding.line, finding.column, finding.end_column) == (3, 23, 40)
+
+
+def test_can_spam_elements_in_other_words_are_not_flagged() -> None:
+    text = (
+        "# Emails\n\nWe send a monthly newsletter. Every email has an unsubscribe link, and our postal address "
+        "is 12 Main Street, Springfield, IL 62701.\n"
+    )
+    assert _rules(text, select=["regulation.can-spam"]) == []
+    missing = _rules(
+        "# Emails\n\nWe send a monthly newsletter with offers.\n", select=["regulation.can-spam"]
+    )
+    assert len(missing) == 2
+
+
+def test_required_sections_follow_config() -> None:
+    text = "# Policy\n\n## Privacy\n\nWe keep your data safe.\n"
+    found = {r for r, _ in _rules(text, select=["sections"])}
+    assert found == {"sections.missing-returns", "sections.missing-contact", "sections.missing-complaints"}
+    assert _rules(text, select=["sections"], required_sections=["privacy"]) == []
+
+
+def test_stale_effective_date_is_measured_against_today() -> None:
+    text = "# Policy\n\nLast updated: 1 March 2025\n"
+    assert [r for r, _ in _rules(text, select=["dates.stale-effective-date"])] == [
+        "dates.stale-effective-date"
+    ]
+    fresh = check_text(
+        text, config=Config(select=["dates.stale-effective-date"], today=TODAY.replace(year=2025))
+    )
+    assert fresh.findings == []
+
+
+def test_inline_suppression() -> None:
+    text = (
+        "# T\n\n<!-- policylint-disable-next-line jargon -->\nWe shall reply.\n\nWe shall reply.\n\n"
+        "<!-- policylint-disable dates.vague-time -->\nWe reply promptly.\n<!-- policylint-enable dates.vague-time -->\n\n"
+        "We reply promptly.\n"
+    )
+    report = check_text(text, config=Config(select=["jargon.legalese", "dates.vague-time"]))
+    assert [(f.rule, f.line) for f in report.findings] == [("jargon.legalese", 6), ("dates.vague-time", 12)]
+
+
+def test_readability_is_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nltk
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("textstat tried to download NLTK data")
+
+    monkeypatch.setattr(nltk, "download", refuse)
+    from policylint.readability import score
+
+    assert score("We refund you. It is easy. Call us.", "flesch-kincaid-grade", "en").value < 5
