@@ -40,7 +40,9 @@ def test_code_blocks_and_comments_are_not_prose() -> None:
 
 
 def test_positions_point_into_the_original_markdown() -> None:
-    source = "# T\n\nWe reply **promptly** to [your email](https://x.example).\r\nSecond line &amp; more words.\n"
+    source = (
+        "# T\n\nWe reply **promptly** to [your email](https://x.example).\r\nSecond line &amp; more words.\n"
+    )
     doc = parse(source, "markdown")
     assert _find(doc, "promptly") == ("promptly", _find(doc, "promptly")[1])
     text, loc = _find(doc, "promptly")
@@ -61,7 +63,9 @@ def test_lists_tables_and_quotes_get_roles() -> None:
 
 
 def test_kramdown_attribute_lists_are_removed() -> None:
-    source = '# Notice\n\nEffective May 4, 2026\n{: datetime="2026-05-04" }\n\n## Cookies {: #cookies }\n\nText.\n'
+    source = (
+        '# Notice\n\nEffective May 4, 2026\n{: datetime="2026-05-04" }\n\n## Cookies {: #cookies }\n\nText.\n'
+    )
     doc = parse(source, "markdown")
     assert [s.title for s in doc.sections()] == ["Notice", "Cookies"]
     assert next(b for _, b in doc.blocks()).text == "Effective May 4, 2026"
