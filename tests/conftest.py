@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CORPUS = ROOT.parent / "shared" / "corpus"
 TODAY = dt.date(2026, 11, 23)
+PLUGIN_DIR = Path(__file__).parent / "plugin"
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +30,12 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI runs in tests keep their result cache out of the repository (and start cold)."""
+    monkeypatch.setenv("POLICYLINT_CACHE_DIR", str(tmp_path_factory.mktemp("policylint-cache")))
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not (CORPUS / "manifest.json").is_file():
@@ -37,3 +46,26 @@ def corpus() -> Path:
 def corpus_manifest() -> list[dict[str, Any]]:
     data: list[dict[str, Any]] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
     return data
+
+
+@pytest.fixture
+def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Install the test plugin as a distribution importlib.metadata can see (a .dist-info on sys.path)."""
+    (tmp_path / "policylint_testplugin.py").write_text((PLUGIN_DIR / "policylint_testplugin.py").read_text())
+    info = tmp_path / "policylint_testplugin-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: policylint-testplugin\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[policylint.rules]\nshouting = policylint_testplugin:Shouting\nalways-crash = policylint_testplugin:AlwaysCrash\n"
+        "kill-process = policylint_testplugin:KillProcess\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from policylint.checks import kind_class, plugin_kinds
+    from policylint.packs import _load_catalog_cached
+
+    for cache in (plugin_kinds, kind_class, _load_catalog_cached):
+        cache.cache_clear()
+    yield PLUGIN_DIR / "pack.toml"
+    sys.modules.pop("policylint_testplugin", None)
+    for cache in (plugin_kinds, kind_class, _load_catalog_cached):
+        cache.cache_clear()

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import PLUGIN_DIR
 from policylint import check_text
 from policylint.checks import kind_class, plugin_kinds
 from policylint.config import Config
 from policylint.packs import _load_catalog_cached
-
-PLUGIN_DIR = Path(__file__).parent / "plugin"
-
-
-@pytest.fixture
-def installed_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Install the test plugin as a distribution importlib.metadata can see (a .dist-info on sys.path)."""
-    (tmp_path / "policylint_testplugin.py").write_text((PLUGIN_DIR / "policylint_testplugin.py").read_text())
-    info = tmp_path / "policylint_testplugin-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: policylint-testplugin\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        "[policylint.rules]\nshouting = policylint_testplugin:Shouting\nalways-crash = policylint_testplugin:AlwaysCrash\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for cache in (plugin_kinds, kind_class, _load_catalog_cached):
-        cache.cache_clear()
-    yield PLUGIN_DIR / "pack.toml"
-    sys.modules.pop("policylint_testplugin", None)
-    for cache in (plugin_kinds, kind_class, _load_catalog_cached):
-        cache.cache_clear()
 
 
 def test_plugin_kind_runs_from_a_rule_pack(installed_plugin: Path) -> None:

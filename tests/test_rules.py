@@ -121,13 +121,51 @@ def test_inline_suppression() -> None:
     assert [(f.rule, f.line) for f in report.findings] == [("jargon.legalese", 6), ("dates.vague-time", 12)]
 
 
-def test_readability_is_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    import nltk
+TEXTS = {
+    "en": "We refund your money within fourteen days. You can return any item you bought from us. "
+    "Our team answers every question by email. Notwithstanding the aforementioned provisions, "
+    "reimbursement shall be effectuated subsequent to verification of eligibility documentation.",
+    "da": "Vi refunderer dine penge inden for fjorten dage. Du kan returnere alle varer. "
+    "Vores kundeservice besvarer alle henvendelser. Tilbagebetalingen gennemføres efter kontrol.",
+    "de": "Wir erstatten Ihr Geld innerhalb von vierzehn Tagen. Sie können jeden Artikel zurückgeben. "
+    "Die Rückerstattung erfolgt nach Prüfung der Berechtigungsnachweise durch unsere Kundenbetreuung.",
+}
 
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("textstat tried to download NLTK data")
 
-    monkeypatch.setattr(nltk, "download", refuse)
+@pytest.mark.parametrize(
+    ("lang", "metric", "textstat_name", "textstat_lang"),
+    [
+        ("en", "flesch-kincaid-grade", "flesch_kincaid_grade", "en_US"),
+        ("en", "flesch-reading-ease", "flesch_reading_ease", "en_US"),
+        ("da", "lix", "lix", "da_DK"),
+        ("de", "wiener-sachtextformel", "wiener_sachtextformel", "de_DE"),
+    ],
+)
+def test_formulas_agree_with_textstat(
+    monkeypatch: pytest.MonkeyPatch, lang: str, metric: str, textstat_name: str, textstat_lang: str
+) -> None:
+    """textstat is the reference; policylint computes the same formulas without importing it at run time."""
+    textstat = pytest.importorskip("textstat")
+    from textstat.backend.counts import _count_syllables
+
+    # textstat's English syllables come from NLTK's cmudict (a download); compare on Pyphen, as we count.
+    monkeypatch.setattr(_count_syllables, "get_cmudict", lambda lang: None)
     from policylint.readability import score
 
-    assert score("We refund you. It is easy. Call us.", "flesch-kincaid-grade", "en").value < 5
+    textstat.set_lang(textstat_lang)
+    func = getattr(textstat, textstat_name)
+    expected = func(TEXTS[lang], 1) if textstat_name == "wiener_sachtextformel" else func(TEXTS[lang])
+    assert score(TEXTS[lang], metric, lang).value == pytest.approx(expected, abs=0.6)
+
+
+def test_readability_never_imports_textstat_or_nltk() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from policylint.readability import score; "
+        "score('We refund you. It is easy.', 'flesch-kincaid-grade', 'en'); "
+        "print('nltk' in sys.modules, 'textstat' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]

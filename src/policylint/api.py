@@ -67,24 +67,41 @@ def check_paths(
     *,
     config_path: str | Path | None = None,
     format: str | None = None,
+    jobs: int = 1,
+    cache_dir: str | Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> Report:
-    """Check files and folders. Without ``config``, each file uses the nearest config file."""
+    """Check files and folders. Without ``config``, each file uses the nearest config file.
+
+    ``jobs`` > 1 checks files in that many worker processes; ``cache_dir`` enables the result
+    cache the CLI uses (off by default in the library, so calls have no side effects).
+    """
+    from .cache import ResultCache
     from .discover import discover
+    from .engine import validate_config
+    from .runner import make_task, run_tasks
 
     if config is not None:
-        fixed = _as_config(config)
-        resolver = ConfigResolver()
-        resolver._explicit_config = fixed  # one config for every file
+        resolver = ConfigResolver(fixed=_as_config(config))
     else:
         resolver = ConfigResolver(Path(config_path) if config_path else None)
-    results: list[CheckedFile] = []
+    tasks = []
+    validated: set[int] = set()
     for file in discover([Path(p) for p in paths], resolver):
         file_config = resolver.for_path(file)
-        results.append(check_file(file, file_config, format))
-        if progress is not None:
-            progress(file)
-    return _report(results)
+        if id(file_config) not in validated:
+            validate_config(file_config)
+            validated.add(id(file_config))
+        tasks.append(make_task(file, file_config, format))
+    cache = ResultCache(Path(cache_dir)) if cache_dir is not None else None
+    callback = None
+    if progress is not None:
+        remaining = iter(tasks)
+
+        def callback() -> None:
+            progress(next(remaining).path)
+
+    return _report(run_tasks(tasks, jobs=jobs, cache=cache, progress=callback))
 
 
 def _report(results: Iterable[CheckedFile]) -> Report:

@@ -19,7 +19,6 @@ from ._version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 INPUT_FORMATS = ("markdown", "html", "text")
-OUTPUT_FORMATS = ("text", "json")
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
 
@@ -51,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check policy files and folders", description="Check policy files.")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for standard input")
-    check.add_argument("--format", "-f", choices=OUTPUT_FORMATS, default="text", help="output format")
+    from .reporters import REPORTERS
+
+    check.add_argument("--format", "-f", choices=sorted(REPORTERS), default="text", help="output format")
     check.add_argument("--input-format", choices=INPUT_FORMATS, help="read every file as this format")
     check.add_argument("--stdin-filename", help="name to report (and detect the format from) for -")
     check.add_argument("--config", type=Path, help="use this config file instead of discovering one")
@@ -67,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    check.add_argument("--jobs", "-j", type=int, help="worker processes (default: one per CPU core)")
+    check.add_argument("--no-cache", action="store_true", help="check every file, ignoring cached results")
+    check.add_argument(
+        "--cache-dir", type=Path, help="where to keep cached results (default: .policylint_cache)"
+    )
     check.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto", help="colour in text output"
     )
@@ -117,16 +123,19 @@ def _show_progress(args: argparse.Namespace, count: int) -> bool:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .api import check_file
     from .config import ConfigResolver
     from .discover import discover
     from .engine import CheckedFile, check_source, internal_findings, validate_config
     from .findings import Report, Severity
     from .parsers import format_for_path
     from .reporters import RenderOptions, get_reporter
+    from .runner import make_task, run_tasks
 
     if not args.paths:
         print("policylint: error: no paths given (try `policylint check .`)", file=sys.stderr)
+        return EXIT_ERROR
+    if args.jobs is not None and args.jobs < 1:
+        print("policylint: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_ERROR
     resolver = ConfigResolver(args.config, _overrides(args))
     results: list[CheckedFile] = []
@@ -147,23 +156,35 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         config = config_for(Path(stdin_name) if args.stdin_filename else Path.cwd() / "stdin")
         fmt = args.input_format or format_for_path(stdin_name) or "markdown"
         results.append(check_source(stdin_text, fmt, stdin_name, config))
-    files = list(discover([Path(p) for p in file_paths], resolver))
+    tasks = [
+        make_task(file, config_for(file), args.input_format)
+        for file in discover([Path(p) for p in file_paths], resolver)
+    ]
+    cache = None
+    if not args.no_cache:
+        from .cache import ResultCache, default_cache_dir
+
+        cache = ResultCache(args.cache_dir or default_cache_dir())
     progress = None
-    if _show_progress(args, len(files)):
+    advance = None
+    if _show_progress(args, len(tasks)):
         from rich.progress import Progress
 
         progress = Progress(transient=True, console=_stderr_console())
         progress.start()
-        task = progress.add_task("checking", total=len(files))
+        task_id = progress.add_task("checking", total=len(tasks))
+
+        def advance() -> None:
+            assert progress is not None
+            progress.advance(task_id)
+
     try:
-        for file in files:
-            config = config_for(file)
-            results.append(check_file(file, config, args.input_format))
-            if progress is not None:
-                progress.advance(task)
+        results.extend(run_tasks(tasks, jobs=args.jobs, cache=cache, progress=advance))
     finally:
         if progress is not None:
             progress.stop()
+    if cache is not None and cache.misses:
+        cache.prune()
 
     report = Report()
     for checked in results:

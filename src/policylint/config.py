@@ -176,11 +176,16 @@ def load_config_file(path: Path) -> Config | None:
 class ConfigResolver:
     """Finds the config that applies to each file, reading every config file once."""
 
-    def __init__(self, explicit: Path | None = None, overrides: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        explicit: Path | None = None,
+        overrides: dict[str, Any] | None = None,
+        fixed: Config | None = None,
+    ) -> None:
         self._explicit = explicit
         self._overrides = overrides or {}
         self._by_dir: dict[Path, Config] = {}
-        self._explicit_config: Config | None = None
+        self._explicit_config: Config | None = fixed
         if explicit is not None:
             if not explicit.is_file():
                 raise ConfigError(f"{explicit}: configuration file not found")

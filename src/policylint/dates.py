@@ -27,6 +27,7 @@ _METADATA_KEYS = (
     "date",
 )
 _MARKER_WINDOW = 80
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,8 @@ def _patterns(months: tuple[tuple[str, int], ...]) -> tuple[re.Pattern[str], ...
 
 def find_dates(text: str, vocab: DatesVocabulary) -> list[DateMention]:
     """Every date written in ``text``, in order; overlapping forms are reported once (the longest)."""
+    if _DIGIT.search(text) is None:
+        return []  # every date form has digits: most paragraphs are skipped here
     months = vocab.months
     iso, mdy, dmy, month_year, numeric = _patterns(tuple(sorted(months.items())))
     found: list[DateMention] = []

@@ -1,29 +1,31 @@
-"""Readability formulas, computed with textstat, offline.
+"""Readability formulas, computed offline from word, sentence and syllable counts.
 
-textstat 0.7.13 counts English syllables with NLTK's cmudict and *downloads it* on first use,
-which fails offline (``LookupError``) and costs a second even online. policylint routes English
-syllable counting to the Pyphen hyphenation dictionaries that textstat already uses for every
-other language, so no data is fetched at run time. Pyphen undercounts syllables slightly for
-English compared with cmudict; thresholds in the packs are set with that in mind.
+The formulas are the published ones, with the coefficients textstat uses (Flesch–Kincaid grade,
+Flesch reading ease, LIX, RIX, Wiener Sachtextformel, Gunning fog), and syllables come from the
+Pyphen hyphenation dictionaries, which is how textstat counts syllables for every language but
+English. policylint does not call textstat at run time: importing it imports NLTK (over a second
+per process), and its English syllable counter downloads NLTK's cmudict on first use, which fails
+offline. The test suite checks these formulas against textstat on the same counts.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-#: Metric name -> (textstat function name, True when a higher score means harder text).
-METRICS: dict[str, tuple[str, bool]] = {
-    "flesch-kincaid-grade": ("flesch_kincaid_grade", True),
-    "flesch-reading-ease": ("flesch_reading_ease", False),
-    "lix": ("lix", True),
-    "rix": ("rix", True),
-    "wiener-sachtextformel": ("wiener_sachtextformel", True),
-    "gunning-fog": ("gunning_fog", True),
+#: Metric name -> True when a higher score means harder text.
+METRICS: dict[str, bool] = {
+    "flesch-kincaid-grade": True,
+    "flesch-reading-ease": False,
+    "lix": True,
+    "rix": True,
+    "wiener-sachtextformel": True,
+    "gunning-fog": True,
 }
 
-#: Pyphen dictionaries for languages whose spaCy code differs from the hyphenation code.
+#: Pyphen dictionaries for languages whose code differs from the hyphenation code.
 _HYPHENATION = {
     "en": "en_US",
     "da": "da_DK",
@@ -33,6 +35,21 @@ _HYPHENATION = {
     "et": "et_EE",
     "de": "de_DE",
 }
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"”’)\]]|$)")
+LONG_WORD_LETTERS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What every formula is built from."""
+
+    words: int
+    sentences: int
+    syllables: int
+    long_words: int  # more than six letters (LIX, RIX, Wiener)
+    polysyllables: int  # three or more syllables (Gunning fog, Wiener)
+    monosyllables: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,26 +62,64 @@ class Score:
         return self.value > limit if self.higher_is_harder else self.value < limit
 
 
-@lru_cache(maxsize=1)
-def _textstat() -> Any:
-    """Import textstat with its cmudict download disabled (see the module docstring)."""
-    import textstat
-    from textstat.backend.counts import _count_syllables
+@lru_cache(maxsize=16)
+def _hyphenator(code: str) -> Any:
+    import pyphen
 
-    def no_cmudict(lang: str) -> None:
-        return None
+    try:
+        return pyphen.Pyphen(lang=code)
+    except KeyError:
+        return pyphen.Pyphen(lang="en_US")
 
-    _count_syllables.get_cmudict = no_cmudict
-    return textstat
+
+@lru_cache(maxsize=200_000)
+def syllables(word: str, code: str) -> int:
+    """Syllables in one lowercase word: hyphenation points + 1."""
+    return len(_hyphenator(code).positions(word)) + 1
+
+
+def count(text: str, lang: str, hyphenation: str | None = None) -> Counts:
+    code = hyphenation or _HYPHENATION.get(lang, lang)
+    words = [w.lower() for w in _WORD.findall(text)]
+    sentences = max(1, len(_SENTENCE_END.findall(text))) if words else 0
+    per_word = [syllables(w, code) for w in words]
+    return Counts(
+        words=len(words),
+        sentences=sentences,
+        syllables=sum(per_word),
+        long_words=sum(1 for w in words if len(w) > LONG_WORD_LETTERS),
+        polysyllables=sum(1 for s in per_word if s >= 3),
+        monosyllables=sum(1 for s in per_word if s == 1),
+    )
+
+
+def formula(metric: str, c: Counts) -> float:
+    """Apply a named formula to counts (0.0 for empty text)."""
+    if c.words == 0 or c.sentences == 0:
+        return 0.0
+    asl = c.words / c.sentences
+    asw = c.syllables / c.words
+    if metric == "flesch-kincaid-grade":
+        return 0.39 * asl + 11.8 * asw - 15.59
+    if metric == "flesch-reading-ease":
+        return 206.835 - 1.015 * asl - 84.6 * asw
+    if metric == "lix":
+        return asl + 100.0 * c.long_words / c.words
+    if metric == "rix":
+        return c.long_words / c.sentences
+    if metric == "wiener-sachtextformel":
+        ms = 100.0 * c.polysyllables / c.words
+        iw = 100.0 * c.long_words / c.words
+        es = 100.0 * c.monosyllables / c.words
+        return 0.1935 * ms + 0.1672 * asl + 0.1297 * iw - 0.0327 * es - 0.875
+    if metric == "gunning-fog":
+        return 0.4 * (asl + 100.0 * c.polysyllables / c.words)
+    raise ValueError(f"unknown readability metric {metric!r}; known: {', '.join(METRICS)}")
 
 
 def score(text: str, metric: str, lang: str, hyphenation: str | None = None) -> Score:
     """Compute ``metric`` for ``text`` in language ``lang``."""
     if metric not in METRICS:
         raise ValueError(f"unknown readability metric {metric!r}; known: {', '.join(METRICS)}")
-    func_name, harder = METRICS[metric]
-    ts = _textstat()
-    ts.set_lang(hyphenation or _HYPHENATION.get(lang, lang))
-    func = getattr(ts, func_name)
-    value = float(func(text) if func_name != "wiener_sachtextformel" else func(text, 1))
-    return Score(metric, round(value, 1), harder)
+    value = formula(metric, count(text, lang, hyphenation))
+    return Score(metric, round(value, 1), METRICS[metric])

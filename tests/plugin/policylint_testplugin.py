@@ -41,3 +41,16 @@ class AlwaysCrash(RuleKind):
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         raise RuntimeError("plugin bug")
+
+
+class KillProcess(RuleKind):
+    """Kills the process checking a document that asks for it: a stand-in for a native crash."""
+
+    kind = "kill-process"
+
+    def check(self, ctx: CheckContext) -> Iterator[Hit]:
+        import os
+
+        if "KILL-THE-WORKER" in ctx.document.source:
+            os._exit(3)
+        return iter(())

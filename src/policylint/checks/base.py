@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
     from ..config import Config
     from ..packs import LanguagePack, RuleSpec
+
+
+T = TypeVar("T")
 
 
 class NoParams(BaseModel):
@@ -70,6 +73,7 @@ class CheckContext:
         self.today = today
         self._nlp_model = nlp_model
         self._docs: dict[int, Doc] = {}
+        self._memo: dict[str, Any] = {}
 
     @cached_property
     def nlp(self) -> Language:
@@ -101,6 +105,12 @@ class CheckContext:
                 doc = self.nlp(block.text[:MAX_TEXT_CHARS])
                 self._docs[key] = doc
         return doc
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute something once per document and share it between rules (e.g. effective dates)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     def vocabulary(self, rule_id: str) -> dict[str, Any]:
         """Language-specific data the language pack holds for a rule."""

@@ -59,7 +59,7 @@ class EffectiveDate(RuleKind):
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, EffectiveDateParams)
-        found = effective_dates(ctx.document, ctx.language.dates)
+        found = ctx.memo("effective_dates", lambda: effective_dates(ctx.document, ctx.language.dates))
         if params.check == "missing":
             if not found:
                 yield Hit(fields={})

@@ -35,7 +35,7 @@ class RequiredSection(RuleKind):
         wanted = params.section_kind
         if wanted not in ctx.config.required_sections:
             return
-        if wanted in kinds_present(ctx.document, ctx.language):
+        if wanted in ctx.memo("kinds_present", lambda: kinds_present(ctx.document, ctx.language)):
             return
         yield Hit(fields={"kind_label": ctx.language.kind_label(wanted), "kind": wanted})
 

@@ -9,13 +9,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..findings import Report
+if TYPE_CHECKING:
+    from ..findings import Report
 
 REPORTERS: dict[str, str] = {
     "text": "policylint.reporters.text:render",
     "json": "policylint.reporters.json_report:render",
+    "sarif": "policylint.reporters.sarif:render",
+    "github": "policylint.reporters.github:render",
+    "junit": "policylint.reporters.junit:render",
+    "gitlab": "policylint.reporters.gitlab:render",
 }
 
 

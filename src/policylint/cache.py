@@ -1,0 +1,124 @@
+"""A result cache keyed by content, so a re-run on unchanged files does no NLP work at all.
+
+The key is a hash of the file's bytes, its format and displayed path, the resolved config, the
+contents of every rule and language pack in effect, and policylint's version. Content hashes
+(not modification times) keep the cache valid across CI checkouts, which reset mtimes.
+Writes are atomic (temp file + rename) so concurrent runs never see half an entry, and a
+corrupt entry is treated as a miss, never as an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+
+CACHE_DIR_NAME = ".policylint_cache"
+#: Entries not used for this long are deleted when the cache is pruned.
+MAX_AGE_SECONDS = 30 * 24 * 3600
+
+
+def default_cache_dir() -> Path:
+    """``$POLICYLINT_CACHE_DIR``, else ``.policylint_cache`` in the current folder (like ruff)."""
+    env = os.environ.get("POLICYLINT_CACHE_DIR")
+    return Path(env) if env else Path.cwd() / CACHE_DIR_NAME
+
+
+@lru_cache(maxsize=16)
+def packs_digest(extra: tuple[str, ...]) -> str:
+    """A hash of every rule/language pack file's bytes: edited packs invalidate cached results."""
+    from .packs import builtin_rules_dir
+
+    digest = hashlib.sha256()
+    roots = [builtin_rules_dir(), *(Path(p) for p in extra)]
+    for root in roots:
+        files = sorted(root.rglob("*.toml")) if root.is_dir() else [root]
+        for file in files:
+            try:
+                digest.update(str(file.name).encode())
+                digest.update(file.read_bytes())
+            except OSError:
+                digest.update(b"missing")
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Stores one JSON entry per (file content, settings) key under ``root/<version>/``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.dir = root / f"v{__version__}"
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, data: bytes, *, fmt: str, display: str, settings: str) -> str:
+        digest = hashlib.sha256()
+        for part in (__version__, fmt, display, settings):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        path = self._path(key)
+        try:
+            raw = path.read_bytes()
+            value = json.loads(raw)
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        if not isinstance(value, dict):
+            self.misses += 1
+            return None
+        self.hits += 1
+        with contextlib.suppress(OSError):
+            os.utime(path)  # mark as used, for pruning
+        return value
+
+    def put(self, key: str, value: dict[str, Any]) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._write_gitignore()
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(value, handle, separators=(",", ":"))
+            os.replace(tmp, path)
+        except OSError:
+            return  # a read-only or full disk must not fail the lint run
+
+    def _write_gitignore(self) -> None:
+        marker = self.root / ".gitignore"
+        if not marker.exists():
+            with contextlib.suppress(OSError):
+                marker.write_text("# Created by policylint; safe to delete.\n*\n", encoding="utf-8")
+
+    def prune(self, now: float | None = None) -> int:
+        """Delete entries unused for MAX_AGE_SECONDS and caches of other versions; returns the count."""
+        now = now if now is not None else time.time()
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        for version_dir in self.root.iterdir():
+            if not version_dir.is_dir():
+                continue
+            stale_version = version_dir != self.dir
+            for entry in version_dir.rglob("*.json"):
+                try:
+                    if stale_version or now - entry.stat().st_mtime > MAX_AGE_SECONDS:
+                        entry.unlink()
+                        removed += 1
+                except OSError:
+                    continue
+        return removed

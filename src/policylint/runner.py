@@ -1,0 +1,185 @@
+"""Checking many files: result cache first, then a process pool for what is left.
+
+The cache is consulted in the main process with nothing heavier than hashing, so an unchanged
+repository never imports spaCy. Files that miss are checked in worker processes (one spaCy
+pipeline per worker, built once); a worker that dies takes only its own file down, which is
+reported as ``internal.worker-crash`` while every other file keeps its findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .cache import ResultCache, packs_digest
+from .config import Config
+from .engine import CheckedFile
+from .findings import FileReport, Finding
+from .parsers import format_for_path
+
+#: Below this many files to check, starting worker processes costs more than it saves.
+MIN_FILES_FOR_POOL = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    path: Path
+    config: Config
+    fmt: str
+    display: str
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _settings(config: Config) -> str:
+    today = (config.today or dt.date.today()).isoformat()
+    return f"{config.fingerprint()}|{packs_digest(tuple(str(p) for p in config.rule_paths))}|{today}"
+
+
+def _to_json(checked: CheckedFile) -> dict[str, Any]:
+    return {
+        "file": checked.file.model_dump(mode="json"),
+        "findings": [f.model_dump(mode="json") for f in checked.findings],
+    }
+
+
+def _from_json(data: dict[str, Any]) -> CheckedFile | None:
+    try:
+        return CheckedFile(
+            FileReport.model_validate(data["file"]),
+            [Finding.model_validate(f) for f in data["findings"]],
+        )
+    except Exception:
+        return None  # a corrupt or outdated entry is a miss
+
+
+def _check_task(task: Task) -> CheckedFile:
+    from .api import check_file
+
+    return check_file(task.path, task.config, task.fmt, task.display)
+
+
+def _crash_result(task: Task) -> CheckedFile:
+    from .engine import _system_finding
+
+    finding = _system_finding(
+        "internal.worker-crash",
+        task.config,
+        task.display,
+        f"{task.display}: the worker process checking this file crashed; other files were still checked",
+    )
+    return CheckedFile(FileReport(path=task.display, format=task.fmt), [finding])
+
+
+def _warm_up(tasks: Sequence[Task]) -> None:
+    """Build the default language's pipeline before forking, so workers share it copy-on-write
+    instead of each paying spaCy's import and the lemma tables again."""
+    from .engine import catalog_for
+    from .nlp import pipeline
+    from .readability import _hyphenator
+
+    config = tasks[0].config
+    pack = catalog_for(config).language(config.language or config.default_language, config.default_language)
+    pipeline(pack.language.spacy, config.nlp_models.get(pack.code))
+    _hyphenator("en_US")
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    method = "fork" if sys.platform.startswith("linux") else None
+    context = multiprocessing.get_context(method)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, CheckedFile], None]) -> None:
+    pending = list(tasks)
+    if multiprocessing.get_start_method(allow_none=True) in (None, "fork") and sys.platform.startswith(
+        "linux"
+    ):
+        _warm_up(pending)
+    with _pool(jobs) as pool:
+        futures: dict[Future[CheckedFile], Task] = {pool.submit(_check_task, t): t for t in pending}
+        broken: list[Task] = []
+        for future, task in futures.items():
+            try:
+                done(task, future.result())
+            except BrokenProcessPool:
+                broken.append(task)
+    # A dead worker breaks the whole pool: re-check the unfinished files one per fresh process,
+    # so only the file that really kills a process is reported as crashed.
+    for task in broken:
+        with _pool(1) as single:
+            try:
+                done(task, single.submit(_check_task, task).result())
+            except BrokenProcessPool:
+                done(task, _crash_result(task))
+
+
+def run_tasks(
+    tasks: Sequence[Task],
+    *,
+    jobs: int | None = None,
+    cache: ResultCache | None = None,
+    progress: Callable[[], None] | None = None,
+) -> list[CheckedFile]:
+    """Check every task, from the cache where possible; results come back in task order."""
+    results: dict[int, CheckedFile] = {}
+    keys: dict[int, str] = {}
+    misses: list[tuple[int, Task]] = []
+    for index, task in enumerate(tasks):
+        if cache is not None:
+            try:
+                data = task.path.read_bytes()
+            except OSError:
+                data = None
+            if data is not None:
+                key = cache.key(data, fmt=task.fmt, display=task.display, settings=_settings(task.config))
+                keys[index] = key
+                cached = cache.get(key)
+                hit = _from_json(cached) if cached is not None else None
+                if hit is not None:
+                    results[index] = hit
+                    if progress is not None:
+                        progress()
+                    continue
+        misses.append((index, task))
+
+    index_of = {id(task): index for index, task in misses}
+
+    def done(task: Task, checked: CheckedFile) -> None:
+        index = index_of[id(task)]
+        results[index] = checked
+        key = keys.get(index)
+        if (
+            cache is not None
+            and key is not None
+            and not any(f.rule.startswith("internal.") for f in checked.findings)
+        ):
+            cache.put(key, _to_json(checked))
+        if progress is not None:
+            progress()
+
+    workers = jobs if jobs is not None else default_jobs()
+    if workers > 1 and len(misses) >= MIN_FILES_FOR_POOL:
+        _run_parallel([t for _, t in misses], min(workers, len(misses)), done)
+    else:
+        for _, task in misses:
+            done(task, _check_task(task))
+    return [results[i] for i in range(len(tasks))]
+
+
+def make_task(path: Path, config: Config, input_format: str | None) -> Task:
+    fmt = input_format or format_for_path(str(path)) or "text"
+    return Task(path=path, config=config, fmt=fmt, display=str(path))

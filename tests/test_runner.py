@@ -1,0 +1,97 @@
+"""Result cache and parallel checking: same output either way, nothing lost when a worker dies."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import EXAMPLES, TODAY
+from policylint import check_paths
+from policylint.cache import ResultCache
+from policylint.config import Config
+from policylint.runner import Task, make_task, run_tasks
+
+
+def _policies(tmp_path: Path, count: int = 6) -> list[Path]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(count):
+        source = EXAMPLES / ("needs-work/service-policy.md" if i % 2 else "good/customer-service-policy.md")
+        target = tmp_path / f"policy-{i}.md"
+        shutil.copy(source, target)
+        files.append(target)
+    return files
+
+
+def _dump(report: object) -> str:
+    return report.model_dump_json()  # type: ignore[attr-defined, no-any-return]
+
+
+def test_parallel_and_serial_output_is_identical(tmp_path: Path) -> None:
+    _policies(tmp_path)
+    config = Config(today=TODAY)
+    serial = check_paths([tmp_path], config, jobs=1)
+    parallel = check_paths([tmp_path], config, jobs=2)
+    assert _dump(serial) == _dump(parallel)
+    assert serial.summary.files == 6 and serial.findings
+
+
+def test_warm_cache_gives_identical_results_without_rechecking(tmp_path: Path) -> None:
+    files = _policies(tmp_path / "docs", 3)
+    cache = ResultCache(tmp_path / "cache")
+    config = Config(today=TODAY)
+    tasks = [make_task(f, config, None) for f in files]
+    cold = run_tasks(tasks, jobs=1, cache=cache)
+    assert (cache.hits, cache.misses) == (0, 3)
+    warm_cache = ResultCache(tmp_path / "cache")
+    warm = run_tasks(tasks, jobs=1, cache=warm_cache)
+    assert (warm_cache.hits, warm_cache.misses) == (3, 0)
+    assert [c.findings for c in cold] == [c.findings for c in warm]
+
+
+def test_cache_key_follows_content_config_and_date(tmp_path: Path) -> None:
+    (file,) = _policies(tmp_path / "docs", 1)
+    cache = ResultCache(tmp_path / "cache")
+    run_tasks([make_task(file, Config(today=TODAY), None)], cache=cache)
+    file.write_text(file.read_text() + "\nWe reply promptly.\n")
+    run_tasks([make_task(file, Config(today=TODAY), None)], cache=cache)
+    run_tasks([make_task(file, Config(today=TODAY, ignore=["jargon"]), None)], cache=cache)
+    run_tasks([make_task(file, Config(today=TODAY.replace(year=2030)), None)], cache=cache)
+    assert cache.hits == 0 and cache.misses == 4
+
+
+def test_corrupt_cache_entries_are_ignored_and_rebuilt(tmp_path: Path) -> None:
+    (file,) = _policies(tmp_path / "docs", 1)
+    cache = ResultCache(tmp_path / "cache")
+    task = make_task(file, Config(today=TODAY), None)
+    (first,) = run_tasks([task], cache=cache)
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        entry.write_text("{not json")
+    again = ResultCache(tmp_path / "cache")
+    (second,) = run_tasks([task], cache=again)
+    assert again.misses == 1 and second.findings == first.findings
+    entry = next((tmp_path / "cache").rglob("*.json"))
+    assert json.loads(entry.read_text())["file"]["path"] == str(file)  # rewritten, valid
+
+
+def test_prune_removes_old_entries_and_other_versions(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path)
+    cache.put("ab" * 32, {"file": {}, "findings": []})
+    old = tmp_path / "v0.0.1" / "ab" / "x.json"
+    old.parent.mkdir(parents=True)
+    old.write_text("{}")
+    assert cache.prune() == 1 and not old.exists()
+    assert cache.prune(now=10**12) == 1
+
+
+def test_a_dead_worker_loses_only_its_own_file(tmp_path: Path, installed_plugin: Path) -> None:
+    files = _policies(tmp_path, 5)
+    files[2].write_text("# Policy\n\nKILL-THE-WORKER\n")
+    config = Config(today=TODAY, rule_paths=[installed_plugin], select=["style.kill", "jargon"])
+    tasks: list[Task] = [make_task(f, config, None) for f in files]
+    results = run_tasks(tasks, jobs=2)
+    by_file = {Path(r.file.path).name: [f.rule for f in r.findings] for r in results}
+    assert by_file["policy-2.md"] == ["internal.worker-crash"]
+    assert by_file["policy-1.md"] and all(r.startswith("jargon") for r in by_file["policy-1.md"])
+    assert len(results) == 5
