@@ -244,7 +244,23 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
         print(f"policylint: {path} {exc}", file=sys.stderr)
         return EXIT_ERROR
     document = parse(source.text, args.input_format or format_for_path(str(path)) or "text", str(path))
-    pack, _ = analyse(document, config)
+    pack, ctx = analyse(document, config)
+    from .profiles import find_parts, required_kinds, required_parts
+
+    wanted = [*required_kinds(ctx.profile, config), *required_parts(ctx.profile)]
+    evidence = find_parts(document, pack, wanted)
+    requirements: list[dict[str, Any]] = []
+    for part in wanted:
+        found = evidence.get(part)
+        requirements.append(
+            {
+                "part": part,
+                "label": pack.kind_label(part),
+                "found": found is not None,
+                "section": found.section.title if found is not None and found.section is not None else None,
+                "line": found.line if found is not None else None,
+            }
+        )
     if args.format == "json":
         import json
 
@@ -262,6 +278,8 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
             "path": str(path),
             "format": document.format,
             "language": pack.code,
+            "profile": ctx.profile_name,
+            "requires": requirements,
             "sections": [node(s) for s in document.root.children],
         }
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -269,7 +287,8 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
     from rich.console import Console
     from rich.tree import Tree
 
-    tree = Tree(f"[bold]{path}[/] ({document.format}, {pack.language.name})")
+    label = ctx.profile.label if ctx.profile else ctx.profile_name
+    tree = Tree(f"[bold]{path}[/] ({document.format}, {pack.language.name}, profile: {label})")
     stack: list[tuple[int, Tree]] = [(0, tree)]
     for sec in document.sections():
         while stack[-1][0] >= sec.level:
@@ -279,7 +298,20 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
             f"{sec.title or '(untitled)'}  {kind}  [dim]lines {sec.line}-{sec.end_line}[/]"
         )
         stack.append((sec.level, branch))
-    Console(file=out, highlight=False, soft_wrap=True).print(tree)
+    console = Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 160)
+    console.print(tree)
+    if requirements:
+        console.print(f"\n[bold]Required by the {label} profile[/]")
+        for item in requirements:
+            if item["found"]:
+                where = (
+                    f"“{item['section']}”, line {item['line']}"
+                    if item["section"]
+                    else f"wording at line {item['line']}"
+                )
+                console.print(f"  [green]✓[/] {item['label']}  [dim]{where}[/]")
+            else:
+                console.print(f"  [red]✗[/] {item['label']}  [dim]not found[/]")
     return EXIT_OK
 
 

@@ -50,6 +50,15 @@ class ReadabilityConfig(BaseModel):
     min_words: int | None = Field(default=None, ge=0)
 
 
+class ProfileAssignment(BaseModel):
+    """Which profile files matching some glob patterns have."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paths: list[str] = Field(min_length=1)
+    profile: str
+
+
 class Config(BaseModel):
     """Every setting policylint reads. Field descriptions become the configuration reference."""
 
@@ -72,9 +81,22 @@ class Config(BaseModel):
     per_file_ignores: dict[str, list[str]] = Field(
         default_factory=dict, description="Glob -> rules to ignore in matching files."
     )
-    required_sections: list[str] = Field(
-        default_factory=lambda: ["privacy", "returns", "contact", "complaints"],
-        description="Section kinds every checked policy must have.",
+    required_sections: list[str] | None = Field(
+        default=None,
+        description="Section kinds every checked policy must have; default: those of the document's profile "
+        "(a customer-service policy needs privacy, returns, contact and complaints).",
+    )
+    profile: str | None = Field(
+        default=None,
+        description="Force one profile for every document: customer-service, privacy-notice, returns-policy, "
+        "terms or other-policy. Default: detected from each document's title.",
+    )
+    profiles: list[ProfileAssignment] = Field(
+        default_factory=list,
+        description="Profiles by path: [[tool.policylint.profiles]] paths = ['legal/privacy*.md'] profile = 'privacy-notice'.",
+    )
+    default_profile: str = Field(
+        default="customer-service", description="Profile of documents whose title names no known profile."
     )
     readability: ReadabilityConfig = Field(
         default_factory=ReadabilityConfig,
@@ -110,7 +132,9 @@ class Config(BaseModel):
 
     @field_validator("required_sections")
     @classmethod
-    def _known_kinds(cls, value: list[str]) -> list[str]:
+    def _known_kinds(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
         unknown = [k for k in value if k not in SECTION_KINDS]
         if unknown:
             raise ValueError(f"unknown section kind(s) {unknown}; allowed: {', '.join(SECTION_KINDS)}")

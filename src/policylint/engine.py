@@ -24,11 +24,12 @@ from .checks.base import CheckContext, Hit, RuleKind, render_message
 from .classify import classify_document
 from .config import Config
 from .document import Document
-from .errors import RulePackError
+from .errors import ConfigError, RulePackError
 from .findings import FileReport, Finding, SectionInfo
 from .language import detect_language
 from .packs import Catalog, LanguagePack, RuleSpec, load_catalog
 from .parsers import parse
+from .profiles import detect_profile
 from .selection import is_selected, severity_for, validate_patterns
 from .suppress import apply_suppressions
 
@@ -86,9 +87,20 @@ def rules_for(config: Config, lang: str) -> tuple[RuleKind, ...]:
 
 
 def validate_config(config: Config) -> None:
-    """Check a config against the rules it names; raises ConfigError/RulePackError."""
+    """Check a config against the rules and profiles it names; raises ConfigError/RulePackError."""
     catalog = catalog_for(config)
     validate_patterns(config, catalog.rules)
+    named = [
+        config.default_profile,
+        *([config.profile] if config.profile else []),
+        *(p.profile for p in config.profiles),
+    ]
+    unknown = [name for name in named if name not in catalog.profiles]
+    if unknown:
+        where = f"{config.source}: " if config.source else ""
+        raise ConfigError(
+            f"{where}unknown profile {unknown[0]!r}; known profiles: {', '.join(sorted(catalog.profiles))}"
+        )
     for lang in catalog.languages:
         rules_for(config, lang)
 
@@ -152,15 +164,21 @@ def _per_file_ignored(path: str, config: Config) -> list[str]:
 
 
 def analyse(document: Document, config: Config) -> tuple[LanguagePack, CheckContext]:
-    """Language detection and section kinds: what ``outline`` shows and rules build on."""
+    """Language, section kinds and profile: what ``outline`` shows and rules build on."""
     catalog = catalog_for(config)
     lang = config.language or document.language or detect_language(document, catalog, config.default_language)
+    supported = lang is not None and lang in catalog.languages
     pack = catalog.language(lang, config.default_language)
-    document.language = pack.code
+    document.language = pack.code if supported else (lang or "und")
     classify_document(document, pack)
     model = config.nlp_models.get(pack.code)
     today = config.today or dt.date.today()
-    return pack, CheckContext(document, config, pack, today, model)
+    ctx = CheckContext(document, config, pack, today, model)
+    ctx.supported_language = supported
+    name = detect_profile(document, pack, catalog, config)
+    ctx.profile_name = name
+    ctx.profile = catalog.profiles.get(name)
+    return pack, ctx
 
 
 def check_document(document: Document, config: Config) -> CheckedFile:
@@ -168,6 +186,21 @@ def check_document(document: Document, config: Config) -> CheckedFile:
     pack, ctx = analyse(document, config)
     findings: list[Finding] = []
     ignored = _per_file_ignored(document.path, config)
+    if not ctx.supported_language:
+        # English vocabulary on a French page would only produce noise: say so once instead.
+        if not any(_matches(p, "language.unsupported") for p in ignored):
+            known = ", ".join(sorted(catalog_for(config).languages))
+            code = document.language if document.language != "und" else "not recognised"
+            findings.append(
+                _system_finding(
+                    "language.unsupported",
+                    config,
+                    document.path,
+                    f"this document's language ({code}) has no policylint language pack (available: {known}); "
+                    "language-specific rules were skipped. Set `language` in the config to force one.",
+                )
+            )
+        return CheckedFile(file_report(document, pack), findings)
     for rule in rules_for(config, pack.code):
         if any(_matches(p, rule.id) for p in ignored):
             continue
@@ -187,7 +220,9 @@ def check_document(document: Document, config: Config) -> CheckedFile:
                 )
             )
     findings = apply_suppressions(findings, document.directives)
-    return CheckedFile(file_report(document, pack), findings)
+    report = file_report(document, pack)
+    report.profile = ctx.profile_name
+    return CheckedFile(report, findings)
 
 
 def _matches(pattern: str, rule_id: str) -> bool:
@@ -200,7 +235,7 @@ def file_report(document: Document, pack: LanguagePack) -> FileReport:
     return FileReport(
         path=document.path,
         format=document.format,
-        language=pack.code,
+        language=document.language or pack.code,
         words=document.word_count(),
         encoding=document.encoding if document.encoding not in ("utf-8", "utf-8-sig") else None,
         sections=[

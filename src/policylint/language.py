@@ -15,6 +15,11 @@ from .packs import Catalog, LanguagePack
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 SAMPLE_WORDS = 2000
 MIN_HITS = 5
+#: Texts shorter than this are too short to judge: the default language is assumed.
+MIN_WORDS = 40
+#: Share of words that must be a pack's function words. Text in the pack's language scores
+#: 0.35-0.5; text in another language scores under 0.12 even against a close relative's list.
+MIN_SHARE = 0.2
 
 
 @lru_cache(maxsize=32)
@@ -22,22 +27,24 @@ def _stopword_set(pack_key: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for w in pack_key)
 
 
-def detect_text_language(text: str, packs: dict[str, LanguagePack], default: str) -> str:
+def detect_text_language(text: str, packs: dict[str, LanguagePack], default: str) -> str | None:
+    """The pack language ``text`` is written in; ``default`` for short texts; None when no pack fits."""
     words = [w.lower() for w in _WORD.findall(text[:40_000])][:SAMPLE_WORDS]
-    if not words:
+    if len(words) < MIN_WORDS:
         return default
-    best, best_score = default, 0.0
+    best: str | None = None
+    best_score = MIN_SHARE
     for code, pack in packs.items():
         stops = _stopword_set(tuple(pack.language.stopwords))
         if not stops:
             continue
         hits = sum(1 for w in words if w in stops)
         score = hits / len(words)
-        if hits >= MIN_HITS and score > best_score:
+        if hits >= MIN_HITS and score >= best_score:
             best, best_score = code, score
     return best
 
 
-def detect_language(document: Document, catalog: Catalog, default: str) -> str:
-    """The most likely language code of a document among the loaded language packs."""
+def detect_language(document: Document, catalog: Catalog, default: str) -> str | None:
+    """The most likely language of a document among the loaded packs, or None for another language."""
     return detect_text_language(document.text(), catalog.languages, default)

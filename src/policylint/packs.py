@@ -110,6 +110,28 @@ class SectionKindVocabulary(BaseModel):
     label: str
     title: list[str] = Field(default_factory=list)
     content: list[str] = Field(default_factory=list)
+    #: Regular expressions (case-insensitive) that also count as content evidence (parts only).
+    patterns: list[str] = Field(default_factory=list)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        import re
+
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return value
+
+
+class ProfileVocabulary(BaseModel):
+    """How to recognise a document profile in one language: phrases of the document's title."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: list[str] = Field(default_factory=list)
 
 
 class ReadabilitySettings(BaseModel):
@@ -130,6 +152,9 @@ class LanguagePack(BaseModel):
     dates: DatesVocabulary = Field(default_factory=DatesVocabulary)
     readability: ReadabilitySettings = Field(default_factory=ReadabilitySettings)
     section_kinds: dict[str, SectionKindVocabulary] = Field(default_factory=dict)
+    #: Finer-grained parts a profile requires (retention, return window…): found by title or content.
+    parts: dict[str, SectionKindVocabulary] = Field(default_factory=dict)
+    profiles: dict[str, ProfileVocabulary] = Field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     path: str = ""
 
@@ -138,8 +163,26 @@ class LanguagePack(BaseModel):
         return self.language.code
 
     def kind_label(self, kind: str) -> str:
-        vocab = self.section_kinds.get(kind)
+        vocab = self.section_kinds.get(kind) or self.parts.get(kind)
         return vocab.label if vocab else kind.replace("-", " ")
+
+
+class ProfileSpec(BaseModel):
+    """A kind of document (privacy notice, returns policy…) and what it must contain."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    description: str = ""
+    #: Section kinds (privacy, returns, contact…) and parts (privacy-retention…) the profile needs.
+    requires: list[str] = Field(default_factory=list)
+    pack: str = ""
+
+
+class ProfilePackFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    profile: dict[str, ProfileSpec]
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -174,8 +217,8 @@ def _validation_message(path: Path, exc: ValidationError, data: dict[str, Any]) 
     return "\n".join(lines)
 
 
-def load_rule_pack(path: Path) -> list[RuleSpec]:
-    data = _read_toml(path)
+def load_rule_pack(path: Path, data: dict[str, Any] | None = None) -> list[RuleSpec]:
+    data = data if data is not None else _read_toml(path)
     try:
         parsed = RulePackFile.model_validate(data)
     except ValidationError as exc:
@@ -185,8 +228,8 @@ def load_rule_pack(path: Path) -> list[RuleSpec]:
     return parsed.rule
 
 
-def load_language_pack(path: Path) -> LanguagePack:
-    data = _read_toml(path)
+def load_language_pack(path: Path, data: dict[str, Any] | None = None) -> LanguagePack:
+    data = data if data is not None else _read_toml(path)
     try:
         pack = LanguagePack.model_validate(data)
     except ValidationError as exc:
@@ -207,8 +250,14 @@ def _toml_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _is_language_pack(path: Path) -> bool:
-    return path.parent.name == "lang" or path.name.startswith("lang-")
+def load_profile_pack(path: Path, data: dict[str, Any]) -> dict[str, ProfileSpec]:
+    try:
+        parsed = ProfilePackFile.model_validate(data)
+    except ValidationError as exc:
+        raise RulePackError(_validation_message(path, exc, data)) from None
+    for spec in parsed.profile.values():
+        spec.pack = str(path)
+    return parsed.profile
 
 
 class Catalog(BaseModel):
@@ -218,6 +267,7 @@ class Catalog(BaseModel):
 
     rules: dict[str, RuleSpec]
     languages: dict[str, LanguagePack]
+    profiles: dict[str, ProfileSpec] = Field(default_factory=dict)
 
     def language(self, code: str | None, default: str = "en") -> LanguagePack:
         if code and code in self.languages:
@@ -237,24 +287,30 @@ def _load_catalog_cached(extra: tuple[str, ...]) -> Catalog:
     files = _toml_files([builtin_rules_dir(), *(Path(p) for p in extra)])
     rules: dict[str, RuleSpec] = {}
     languages: dict[str, LanguagePack] = {}
+    profiles: dict[str, ProfileSpec] = {}
     for path in files:
-        if _is_language_pack(path):
-            pack = load_language_pack(path)
+        data = _read_toml(path)
+        if "language" in data:
+            pack = load_language_pack(path, data)
             existing = languages.get(pack.code)
-            if existing is not None:
-                languages[pack.code] = _merge_language(existing, pack)
-            else:
-                languages[pack.code] = pack
-            continue
-        for spec in load_rule_pack(path):
-            if spec.id in rules:
-                raise RulePackError(
-                    f"{path}: rule id {spec.id!r} is already defined in {rules[spec.id].pack}; rule ids must be unique"
-                )
-            rules[spec.id] = spec
+            languages[pack.code] = _merge_language(existing, pack) if existing is not None else pack
+        elif "profile" in data:
+            for name, profile in load_profile_pack(path, data).items():
+                if name in profiles and profiles[name].pack != profile.pack:
+                    profile = profile.model_copy(
+                        update={"requires": profile.requires or profiles[name].requires}
+                    )
+                profiles[name] = profile
+        else:
+            for spec in load_rule_pack(path, data):
+                if spec.id in rules:
+                    raise RulePackError(
+                        f"{path}: rule id {spec.id!r} is already defined in {rules[spec.id].pack}; rule ids must be unique"
+                    )
+                rules[spec.id] = spec
     if not languages:
         raise RulePackError(f"{builtin_rules_dir()}: no language packs found (expected rules/lang/*.toml)")
-    return Catalog(rules=rules, languages=languages)
+    return Catalog(rules=rules, languages=languages, profiles=profiles)
 
 
 def _merge_language(base: LanguagePack, extra: LanguagePack) -> LanguagePack:
@@ -263,13 +319,17 @@ def _merge_language(base: LanguagePack, extra: LanguagePack) -> LanguagePack:
     merged.language.stopwords = [*base.language.stopwords, *extra.language.stopwords]
     merged.dates.months.update(extra.dates.months)
     merged.dates.effective_markers = [*base.dates.effective_markers, *extra.dates.effective_markers]
-    for kind, vocab in extra.section_kinds.items():
-        if kind in merged.section_kinds:
-            cur = merged.section_kinds[kind]
-            cur.title = [*cur.title, *vocab.title]
-            cur.content = [*cur.content, *vocab.content]
-        else:
-            merged.section_kinds[kind] = vocab
+    for table_name in ("section_kinds", "parts"):
+        table: dict[str, SectionKindVocabulary] = getattr(merged, table_name)
+        for kind, vocab in getattr(extra, table_name).items():
+            if kind in table:
+                table[kind].title = [*table[kind].title, *vocab.title]
+                table[kind].content = [*table[kind].content, *vocab.content]
+            else:
+                table[kind] = vocab
+    for name, profile_vocab in extra.profiles.items():
+        current = merged.profiles.setdefault(name, ProfileVocabulary())
+        current.title = [*current.title, *profile_vocab.title]
     for rule_id, data in extra.rules.items():
         target = merged.rules.setdefault(rule_id, {})
         for key, value in data.items():

@@ -29,6 +29,7 @@ BUILTIN_KINDS: dict[str, str] = {
     "sentence-length": "policylint.checks.metrics:SentenceLength",
     "required-section": "policylint.checks.structure:RequiredSection",
     "empty-section": "policylint.checks.structure:EmptySection",
+    "profile-part": "policylint.checks.structure:MissingPart",
     "ambiguous-date": "policylint.checks.dates:AmbiguousDate",
     "effective-date": "policylint.checks.dates:EffectiveDate",
     "system": "policylint.checks.system:SystemRule",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from ..config import Config
-    from ..packs import LanguagePack, RuleSpec
+    from ..packs import LanguagePack, ProfileSpec, RuleSpec
 
 
 T = TypeVar("T")
@@ -74,6 +74,11 @@ class CheckContext:
         self._nlp_model = nlp_model
         self._docs: dict[int, Doc] = {}
         self._memo: dict[str, Any] = {}
+        #: False when no language pack matches the document (the engine then runs no rules).
+        self.supported_language = True
+        #: The document's profile (set by the engine before rules run).
+        self.profile_name: str = "customer-service"
+        self.profile: ProfileSpec | None = None
 
     @cached_property
     def nlp(self) -> Language:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..classify import kinds_present
 from ..config import SECTION_KINDS
+from ..profiles import find_parts, required_kinds, required_parts
 from .base import CheckContext, Hit, RuleKind
 
 
@@ -33,7 +34,7 @@ class RequiredSection(RuleKind):
         params = self.params
         assert isinstance(params, RequiredSectionParams)
         wanted = params.section_kind
-        if wanted not in ctx.config.required_sections:
+        if wanted not in required_kinds(ctx.profile, ctx.config):
             return
         if wanted in ctx.memo("kinds_present", lambda: kinds_present(ctx.document, ctx.language)):
             return
@@ -50,3 +51,21 @@ class EmptySection(RuleKind):
             if section.children or any(b.text.strip() for b in section.blocks):
                 continue
             yield self.section_hit(section, title=section.title)
+
+
+class MissingPart(RuleKind):
+    """Reports each part the document's profile requires that the document never addresses."""
+
+    kind = "profile-part"
+
+    def check(self, ctx: CheckContext) -> Iterator[Hit]:
+        parts = required_parts(ctx.profile)
+        if not parts:
+            return
+        found = find_parts(ctx.document, ctx.language, parts)
+        label = ctx.profile.label if ctx.profile is not None else ctx.profile_name
+        for part in parts:
+            if part not in found:
+                yield Hit(
+                    fields={"part_label": ctx.language.kind_label(part), "part": part, "profile": label}
+                )
