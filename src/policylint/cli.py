@@ -91,6 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--config", type=Path)
 
+    init = sub.add_parser("init", help="write a policylint.toml and a policy skeleton to start from")
+    init.add_argument(
+        "--profile",
+        choices=("customer-service", "privacy-notice", "returns-policy", "terms"),
+        default="customer-service",
+        help="the kind of policy to start (default: customer-service)",
+    )
+    init.add_argument("--lang", default="en", help="language of the skeleton (default: en)")
+    init.add_argument("--dir", type=Path, default=Path("."), help="where to write (default: current folder)")
+    init.add_argument("--force", action="store_true", help="overwrite existing files")
+
     sub.add_parser("schema", help="print the JSON Schema of --format json output")
     return parser
 
@@ -375,6 +386,25 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.strip().splitlines())
 
 
+def _cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    from .config import Config
+    from .engine import catalog_for
+    from .init import run_init
+
+    result = run_init(args.dir, catalog_for(Config()), args.profile, args.lang, dt.date.today(), args.force)
+    for path in result.written:
+        out.write(f"wrote {path}\n")
+    for path in result.skipped:
+        out.write(f"kept {path} (it exists; use --force to overwrite)\n")
+    if result.written:
+        policy = args.dir / f"{args.profile}.md"
+        out.write(
+            f"\nNext: fill in each section of {policy}, then run `policylint check {policy}`.\n"
+            "Until a section is filled in, policylint reports it as empty.\n"
+        )
+    return EXIT_OK
+
+
 def _cmd_schema(out: TextIO) -> int:
     import json
 
@@ -405,6 +435,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _cmd_explain(args, stream)
         if args.command == "schema":
             return _cmd_schema(stream)
+        if args.command == "init":
+            return _cmd_init(args, stream)
     except PolicylintError as exc:
         print(f"policylint: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -134,6 +134,15 @@ class ProfileVocabulary(BaseModel):
     title: list[str] = Field(default_factory=list)
 
 
+class SkeletonEntry(BaseModel):
+    """A heading and the guidance `policylint init` writes under it, for one required part."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    heading: str
+    guidance: str
+
+
 class ReadabilitySettings(BaseModel):
     """Which readability formula a language uses and how to read its score as a school grade."""
 
@@ -155,6 +164,8 @@ class LanguagePack(BaseModel):
     #: Finer-grained parts a profile requires (retention, return window…): found by title or content.
     parts: dict[str, SectionKindVocabulary] = Field(default_factory=dict)
     profiles: dict[str, ProfileVocabulary] = Field(default_factory=dict)
+    #: Headings and guidance for `policylint init`, by section kind or part.
+    skeletons: dict[str, SkeletonEntry] = Field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     path: str = ""
 
@@ -327,6 +338,7 @@ def _merge_language(base: LanguagePack, extra: LanguagePack) -> LanguagePack:
                 table[kind].content = [*table[kind].content, *vocab.content]
             else:
                 table[kind] = vocab
+    merged.skeletons.update(extra.skeletons)
     for name, profile_vocab in extra.profiles.items():
         current = merged.profiles.setdefault(name, ProfileVocabulary())
         current.title = [*current.title, *profile_vocab.title]

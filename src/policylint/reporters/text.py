@@ -49,6 +49,10 @@ def _excerpt(finding: Finding, lines: list[str] | None) -> Text | None:
     return text
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def render(report: Report, out: TextIO, options: RenderOptions) -> None:
     console = Console(
         file=out,
@@ -91,9 +95,9 @@ def render(report: Report, out: TextIO, options: RenderOptions) -> None:
         summary.append(f"✓ {s.files} {files_word} checked, no findings", style="bold green")
     else:
         summary.append(f"{s.files} {files_word} checked: ", style="bold")
-        summary.append(f"{s.error} errors", style=_STYLE[Severity.ERROR] if s.error else "dim")
+        summary.append(_plural(s.error, "error"), style=_STYLE[Severity.ERROR] if s.error else "dim")
         summary.append(", ")
-        summary.append(f"{s.warning} warnings", style=_STYLE[Severity.WARNING] if s.warning else "dim")
+        summary.append(_plural(s.warning, "warning"), style=_STYLE[Severity.WARNING] if s.warning else "dim")
         summary.append(", ")
         summary.append(f"{s.info} info", style=_STYLE[Severity.INFO] if s.info else "dim")
     console.print(summary)
