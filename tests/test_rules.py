@@ -20,7 +20,7 @@ def _config_for(spec: RuleSpec, **extra: Any) -> Config:
     kind = spec.params.get("section_kind")
     if kind and kind not in required:
         required.append(kind)
-    return Config(select=[spec.id], required_sections=required, today=TODAY, **extra)
+    return Config(select=[spec.id], required_sections=required, today=TODAY, regions=spec.regions or [], **extra)
 
 
 def _example(text: str) -> str:
@@ -83,14 +83,14 @@ def test_vague_time_phrase_found_with_position() -> None:
 
 def test_can_spam_elements_in_other_words_are_not_flagged() -> None:
     text = (
-        "# Emails\n\nWe send a monthly newsletter. Every email has an unsubscribe link, and our postal address "
-        "is 12 Main Street, Springfield, IL 62701.\n"
+        "# Emails\n\nWe send a monthly newsletter, marked as advertising. Every email has an unsubscribe link "
+        "that takes effect immediately, and our postal address is 12 Main Street, Springfield, IL 62701.\n"
     )
     assert _rules(text, select=["regulation.can-spam"]) == []
     missing = _rules(
         "# Emails\n\nWe send a monthly newsletter with offers.\n", select=["regulation.can-spam"]
     )
-    assert len(missing) == 2
+    assert len(missing) == 4
 
 
 def test_required_sections_follow_config() -> None:
@@ -169,3 +169,21 @@ def test_readability_never_imports_textstat_or_nltk() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_regional_rules_run_only_when_their_region_is_switched_on() -> None:
+    text = "# Returns\n\nYou can return items you ordered online within 7 days for store credit.\n"
+    assert _rules(text, select=["eu"]) == []
+    found = check_text(text, config=Config(today=TODAY, select=["eu"], regions=["eu"])).findings
+    assert {f.rule for f in found} == {"eu.withdrawal-right"}
+    assert all("Directive 2011/83/EU" in f.message for f in found)  # each finding cites its source
+
+
+def test_rules_limited_to_profiles_skip_other_documents() -> None:
+    terms_of_security = "# Security overview\n\nWe collect logs of personal data access for audits.\n"
+    assert _rules(terms_of_security, select=["us"], regions=["us"]) == []
+
+
+def test_coppa_statement_in_other_words_is_accepted() -> None:
+    text = "# Children\n\nOur service is not directed to children, and kids under 13 may not sign up.\n"
+    assert _rules(text, select=["regulation.coppa"]) == []

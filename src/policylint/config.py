@@ -95,6 +95,11 @@ class Config(BaseModel):
         default_factory=list,
         description="Profiles by path: [[tool.policylint.profiles]] paths = ['legal/privacy*.md'] profile = 'privacy-notice'.",
     )
+    regions: list[Literal["us", "eu"]] = Field(
+        default_factory=list,
+        description="Regional rule packs to switch on: 'us' (CalOPPA, CCPA) and/or 'eu' (GDPR Art. 13, "
+        "the 14-day right of withdrawal).",
+    )
     default_profile: str = Field(
         default="customer-service", description="Profile of documents whose title names no known profile."
     )

@@ -77,6 +77,8 @@ def _rules_cached(config_json: str, lang: str, extra: tuple[str, ...]) -> tuple[
             continue
         if spec.languages is not None and pack.code not in spec.languages:
             continue
+        if spec.regions is not None and not set(spec.regions) & set(config.regions):
+            continue
         rules.append(build_rule(spec, pack, config))
     return tuple(rules)
 
@@ -203,6 +205,8 @@ def check_document(document: Document, config: Config) -> CheckedFile:
         return CheckedFile(file_report(document, pack), findings)
     for rule in rules_for(config, pack.code):
         if any(_matches(p, rule.id) for p in ignored):
+            continue
+        if rule.spec.profiles is not None and ctx.profile_name not in rule.spec.profiles:
             continue
         try:
             for hit in rule.check(ctx):

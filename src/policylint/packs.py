@@ -58,6 +58,10 @@ class RuleSpec(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     enabled: bool = True
     languages: list[str] | None = None
+    #: Regional packs ("us", "eu"): the rule runs only when the config's `regions` names one.
+    regions: list[str] | None = None
+    #: Document profiles the rule applies to (None: every profile).
+    profiles: list[str] | None = None
     pack: str = ""
 
     @property

@@ -78,6 +78,8 @@ class Element(BaseModel):
     name: str
     phrases: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
+    #: The law or guidance that asks for this element, cited in the finding.
+    source: str = ""
 
     @field_validator("patterns")
     @classmethod
@@ -124,5 +126,11 @@ class Conditional(RuleKind):
                 if any(re.search(p, text, re.IGNORECASE | re.MULTILINE) for p in element.patterns):
                     continue
             yield self.block_hit(
-                first.block, first.start, first.end, first.section, element=element.name, trigger=first.text
+                first.block,
+                first.start,
+                first.end,
+                first.section,
+                element=element.name,
+                trigger=first.text,
+                cite=f" ({element.source})" if element.source else "",
             )
