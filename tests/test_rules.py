@@ -187,3 +187,21 @@ def test_rules_limited_to_profiles_skip_other_documents() -> None:
 def test_coppa_statement_in_other_words_is_accepted() -> None:
     text = "# Children\n\nOur service is not directed to children, and kids under 13 may not sign up.\n"
     assert _rules(text, select=["regulation.coppa"]) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Act says: “the seller shall deliver the goods forthwith”.",
+        "\"Services\" shall mean the services provided pursuant to this policy.",
+        "“Personal Data” means any information relating to you, as defined herein.",
+    ],
+)
+def test_quotations_and_definitions_are_not_judged(sentence: str) -> None:
+    assert _rules(f"# T\n\n{sentence}\n", select=["jargon", "dates.vague-time"]) == []
+
+
+def test_our_own_words_next_to_a_quote_are_still_judged() -> None:
+    text = "# T\n\nThe Act says “goods must arrive”, and we shall refund you forthwith.\n"
+    rules = [r for r, _ in _rules(text, select=["jargon", "dates.vague-time"])]
+    assert "jargon.legalese" in rules

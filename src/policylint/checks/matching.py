@@ -7,6 +7,7 @@ phrases there are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,23 @@ if TYPE_CHECKING:
     from .base import CheckContext
 
 _MATCHERS: dict[tuple[int, tuple[str, ...]], tuple[Any, dict[int, str]]] = {}
+
+# Quoted text ("…", “…”, „…“, «…») is someone else's words (a statute, a defined term): not ours to
+# rewrite. A definition ("Services" means …; “Data” shall mean …) is protected to the end of its sentence.
+_QUOTED = re.compile(r"[\"“„«»][^\"“”„«»\n]{1,300}[\"”“«»]")
+_DEFINITION = re.compile(
+    r"[\"“„«][^\"“”„«»\n]{1,80}[\"”“»]\s*(?:\([^)]{0,40}\)\s*)?(?:shall\s+)?(?:means?|refers?\s+to|includes?|has\s+the\s+meaning)\b[^.;\n]*",
+    re.IGNORECASE,
+)
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Text ranges of quotations and defined-term definitions in a block."""
+    if not any(q in text for q in "\"“„«"):
+        return []
+    ranges = [m.span() for m in _DEFINITION.finditer(text)]
+    ranges.extend(m.span() for m in _QUOTED.finditer(text))
+    return ranges
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +72,13 @@ def find_phrases(
     skip_roles: frozenset[BlockRole] = frozenset(),
     include_headings: bool = False,
     skip_protected: bool = True,
+    skip_quoted: bool = False,
 ) -> Iterator[PhraseMatch]:
-    """Every occurrence of any phrase in the document's prose, longest match first at a place."""
+    """Every occurrence of any phrase in the document's prose, longest match first at a place.
+
+    ``skip_protected`` drops matches in code, URLs and email addresses; ``skip_quoted`` also drops
+    matches inside quotations and defined-term definitions (for rules that judge *our* wording).
+    """
     unique = tuple(sorted({p.strip() for p in phrases if p.strip()}))
     if not unique:
         return
@@ -78,7 +101,10 @@ def find_phrases(
                 span = doc[start:end]
                 span.label_ = names[match_id]
                 spans.append(span)
+            quotes = quoted_ranges(block.text) if skip_quoted else []
             for span in sorted(filter_spans(spans), key=lambda s: s.start_char):
                 if skip_protected and block.is_protected(span.start_char, span.end_char):
+                    continue
+                if any(q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quotes):
                     continue
                 yield PhraseMatch(section, block, span.start_char, span.end_char, span.label_, span.text)

@@ -39,7 +39,7 @@ class Substitution(RuleKind):
         params = self.params
         assert isinstance(params, SubstitutionParams)
         lowered = {k.lower(): v for k, v in params.terms.items()}
-        for m in find_phrases(ctx, lowered, skip_roles=_QUOTES):
+        for m in find_phrases(ctx, lowered, skip_roles=_QUOTES, skip_quoted=True):
             replacement = lowered.get(m.phrase.lower(), "")
             yield self.block_hit(
                 m.block,
@@ -66,7 +66,7 @@ class Phrase(RuleKind):
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, PhraseParams)
-        for m in find_phrases(ctx, params.phrases, skip_roles=_QUOTES):
+        for m in find_phrases(ctx, params.phrases, skip_roles=_QUOTES, skip_quoted=True):
             yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text)
 
 
