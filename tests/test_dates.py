@@ -63,3 +63,12 @@ def test_effective_date_under_a_marked_heading() -> None:
 def test_months_between() -> None:
     assert months_between(dt.date(2025, 11, 23), dt.date(2026, 11, 23)) == 12
     assert months_between(dt.date(2025, 11, 24), dt.date(2026, 11, 23)) == 11
+
+
+def test_a_bare_date_under_the_title_is_the_effective_date() -> None:
+    doc = parse(
+        "# Privacy Policy\n\nNovember 9, 2020\n\nWe care about privacy since 1 March 2001.\n", "markdown"
+    )
+    assert [e.date for e in effective_dates(doc, EN)] == [dt.date(2020, 11, 9)]
+    later = parse("# P\n\nIntro.\n\nMore.\n\nNovember 9, 2020\n", "markdown")
+    assert effective_dates(later, EN) == []

@@ -174,7 +174,10 @@ def effective_dates(document: Document, vocab: DatesVocabulary) -> list[Effectiv
     if marker is None:
         return results
     heading_marked = False
+    prose_seen = 0
     for section, block, is_heading in _blocks_in_order(document):
+        if not is_heading:
+            prose_seen += 1
         marks = [m.end() for m in marker.finditer(block.text)]
         if is_heading:
             heading_marked = bool(marks)
@@ -183,7 +186,9 @@ def effective_dates(document: Document, vocab: DatesVocabulary) -> list[Effectiv
                 continue
             near = any(0 <= mention.start - end <= _MARKER_WINDOW for end in marks)
             in_marked_section = heading_marked and not is_heading and section.heading is not None
-            if near or (in_marked_section and not marks):
+            # A date standing alone right under the title ("September 9, 2020") is the policy's date.
+            bare_at_top = not is_heading and prose_seen <= 2 and block.text.strip(" .*_") == mention.text
+            if near or bare_at_top or (in_marked_section and not marks):
                 start, end = block.source_range(mention.start, mention.end)
                 results.append(EffectiveDate(mention.date, mention.text, start, end, section))
         if not is_heading:
