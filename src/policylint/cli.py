@@ -216,7 +216,10 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     color = {"always": True, "never": False}.get(args.color)
     if os.environ.get("NO_COLOR") and args.color == "auto":
         color = False
-    options = RenderOptions(source_of=source_of, color=color, statistics=args.statistics)
+    from .engine import catalog_for
+
+    catalog = catalog_for(resolver.for_path(Path(file_paths[0])) if file_paths else resolver.for_directory(Path.cwd()))
+    options = RenderOptions(source_of=source_of, color=color, statistics=args.statistics, extra={"catalog": catalog})
     reporter = get_reporter(args.format)
     if args.output:
         with args.output.open("w", encoding="utf-8") as handle:

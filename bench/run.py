@@ -1,0 +1,148 @@
+"""Benchmark policylint against the peers, in one run, on the shared corpus (and the same ×10).
+
+    python bench/run.py [--corpus ../shared/corpus] [--runs 3] [--write bench/RESULTS.md] [--no-peers]
+
+Builds two corpora from the English Markdown files of the shared corpus (as the peers' own script
+does), installs proselint and write-good into a cache folder once (like ../shared/peers/run-peers),
+and times each tool with GNU time: wall seconds (median of --runs), words per second and peak RSS.
+Only ratios measured in the same run mean anything on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TIME = "/usr/bin/time"
+
+
+def build_corpora(corpus: Path, work: Path) -> tuple[list[Path], list[Path], int]:
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    sources = [corpus / d["local"] for d in manifest if d["lang"] == "en" and d["format"] == "markdown"]
+    x1 = work / "x1"
+    x10 = work / "x10"
+    x1.mkdir()
+    x10.mkdir()
+    small: list[Path] = []
+    big: list[Path] = []
+    for src in sources:
+        target = x1 / src.name
+        shutil.copy(src, target)
+        small.append(target)
+        for i in range(10):
+            copy = x10 / f"{i}-{src.name}"
+            shutil.copy(src, copy)
+            big.append(copy)
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in small)
+    return small, big, words
+
+
+def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None, before: list[str] | None = None) -> tuple[float, int]:
+    """Median wall seconds and max peak RSS (KB) over ``runs`` runs."""
+    walls: list[float] = []
+    peak = 0
+    for _ in range(runs):
+        if before:
+            subprocess.run(before, capture_output=True, env=env, check=False)
+        with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+            subprocess.run(
+                [TIME, "-f", "%e %M", "-o", out.name, *cmd],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                check=False,
+            )
+            wall, rss = out.read().split()[-2:]
+        walls.append(float(wall))
+        peak = max(peak, int(rss))
+    return statistics.median(walls), peak
+
+
+def install_peers() -> dict[str, list[str]]:
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "policylint-peers"
+    venv = cache / "venv"
+    node = cache / "node"
+    if not (venv / "bin" / "proselint").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "proselint"], check=True)
+    if not (node / "node_modules" / ".bin" / "write-good").exists():
+        node.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "init", "-y"], cwd=node, capture_output=True, check=True)
+        subprocess.run(["npm", "install", "--silent", "write-good"], cwd=node, capture_output=True, check=True)
+    return {
+        "proselint": [str(venv / "bin" / "proselint"), "check"],
+        "write-good": [str(node / "node_modules" / ".bin" / "write-good")],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--write", type=Path, help="also write the results as Markdown to this file")
+    parser.add_argument("--no-peers", action="store_true", help="time policylint only")
+    args = parser.parse_args(argv)
+    policylint = shutil.which("policylint") or str(Path(sys.executable).parent / "policylint")
+    rows: list[tuple[str, str, float, int, int]] = []  # (tool, case, seconds, words, peak KB)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        small, big, words = build_corpora(args.corpus, work)
+        env = {**os.environ, "POLICYLINT_CACHE_DIR": str(work / "cache"), "NO_COLOR": "1"}
+        base = [policylint, "check", "--format", "json", "--fail-on", "never"]
+        for label, files, n_words in (("62k", small, words), ("622k", big, words * 10)):
+            folder = str(files[0].parent)
+            cold = timed([*base, "--no-cache", folder], args.runs, env)
+            rows.append(("policylint", f"{label} cold (all cores)", cold[0], n_words, cold[1]))
+            one = timed([*base, "--no-cache", "--jobs", "1", folder], args.runs, env)
+            rows.append(("policylint", f"{label} cold --jobs 1", one[0], n_words, one[1]))
+            prime = [*base, folder]
+            warm = timed(prime, args.runs, env, before=prime)
+            rows.append(("policylint", f"{label} warm (cache)", warm[0], n_words, warm[1]))
+            if not args.no_peers:
+                for name, cmd in install_peers().items():
+                    result = timed([*cmd, *map(str, files)], args.runs)
+                    rows.append((name, f"{label}", result[0], n_words, result[1]))
+        single = ROOT / "examples" / "good" / "customer-service-policy.md"
+        one_file = timed([*base, "--no-cache", str(single)], args.runs, env)
+        rows.append(("policylint", "one small file, cold", one_file[0], len(single.read_text().split()), one_file[1]))
+        for flag in ("--version", "--help"):
+            result = timed([policylint, flag], args.runs, env)
+            rows.append(("policylint", flag, result[0], 0, result[1]))
+
+    proselint = {case: secs for tool, case, secs, _, _ in rows if tool == "proselint"}
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{dt.date.today().isoformat()}. Median of {args.runs} runs; corpus: {len(small)} English Markdown files "
+        f"of the shared corpus ({words:,} words) and the same ×10.",
+        "",
+        "| tool | case | wall s | words/s | peak MB | × proselint |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for tool, case, secs, n_words, peak in rows:
+        size = case.split()[0]
+        ratio = f"{secs / proselint[size]:.2f}" if size in proselint and proselint[size] else ""
+        rate = f"{n_words / secs:,.0f}" if n_words and secs else ""
+        lines.append(f"| {tool} | {case} | {secs:.2f} | {rate} | {peak / 1024:.0f} | {ratio} |")
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        command = "python bench/run.py" + (f" --runs {args.runs}" if args.runs != 3 else "")
+        args.write.write_text(
+            "# Benchmark results\n\nProduced by `" + command + "` (see bench/run.py).\n\n" + text + "\n", encoding="utf-8"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
