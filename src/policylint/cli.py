@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    check.add_argument(
+        "--baseline", type=Path, help="report only findings not recorded in this baseline file"
+    )
+    check.add_argument(
+        "--write-baseline", type=Path, help="record the current findings in this baseline file"
+    )
     check.add_argument("--jobs", "-j", type=int, help="worker processes (default: one per CPU core)")
     check.add_argument("--no-cache", action="store_true", help="check every file, ignoring cached results")
     check.add_argument(
@@ -149,6 +155,11 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         print("policylint: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_ERROR
     resolver = ConfigResolver(args.config, _overrides(args))
+    known = None
+    if args.baseline and not args.write_baseline:
+        from .baseline import load_baseline
+
+        known = load_baseline(args.baseline)  # a bad baseline fails before any work is done
     results: list[CheckedFile] = []
     stdin_text: str | None = None
     stdin_name = args.stdin_filename or "<stdin>"
@@ -202,6 +213,21 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         report.files.append(checked.file)
         report.findings.extend(checked.findings)
     report.finalize()
+    if args.write_baseline:
+        from .baseline import write_baseline
+
+        recorded = write_baseline(report.findings, args.write_baseline)
+        print(f"policylint: recorded {recorded} findings in {args.write_baseline}", file=sys.stderr)
+    elif known is not None:
+        from .baseline import filter_new
+
+        report.findings, covered = filter_new(report.findings, known)
+        report.finalize()
+        if covered:
+            print(
+                f"policylint: {covered} findings in the baseline {args.baseline} are not shown",
+                file=sys.stderr,
+            )
 
     def source_of(path: str) -> str | None:
         if path == stdin_name and stdin_text is not None:
@@ -218,8 +244,12 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         color = False
     from .engine import catalog_for
 
-    catalog = catalog_for(resolver.for_path(Path(file_paths[0])) if file_paths else resolver.for_directory(Path.cwd()))
-    options = RenderOptions(source_of=source_of, color=color, statistics=args.statistics, extra={"catalog": catalog})
+    catalog = catalog_for(
+        resolver.for_path(Path(file_paths[0])) if file_paths else resolver.for_directory(Path.cwd())
+    )
+    options = RenderOptions(
+        source_of=source_of, color=color, statistics=args.statistics, extra={"catalog": catalog}
+    )
     reporter = get_reporter(args.format)
     if args.output:
         with args.output.open("w", encoding="utf-8") as handle:
@@ -229,7 +259,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
     if internal_findings(report.findings):
         return EXIT_ERROR
-    if args.exit_zero:
+    if args.exit_zero or args.write_baseline:
         return EXIT_OK
     fail_on = args.fail_on or (resolver.for_path(Path(file_paths[0])).fail_on if file_paths else "error")
     if fail_on == "never":

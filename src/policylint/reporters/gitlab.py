@@ -13,7 +13,8 @@ from typing import Any, TextIO
 
 from ..findings import Finding, Report, Severity
 from . import RenderOptions
-from .sarif import fingerprints, posix_path, with_suggestion
+from ..fingerprint import fingerprints, posix_path
+from .sarif import with_suggestion
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 

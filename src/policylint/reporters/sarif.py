@@ -8,16 +8,16 @@ fingerprints are used by the GitLab reporter, so both systems agree on what coun
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from .._version import __version__
 from ..findings import Finding, Report, Severity
+from ..fingerprint import fingerprints, posix_path
 from ..packs import Catalog, RuleSpec
 from . import RenderOptions
 
@@ -28,46 +28,12 @@ DEFAULT_INFORMATION_URI = "https://policylint.invalid/docs"
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
-_DIGITS = re.compile(r"\d+")
-
-
-def posix_path(path: str) -> str:
-    """The path with forward slashes and without a leading ``./``, as CI systems expect."""
-    return str(PurePosixPath(path.replace("\\", "/")))
-
 
 def with_suggestion(finding: Finding) -> str:
     """The message plus the suggestion, for formats that have no field of their own for it."""
     if finding.suggestion:
         return f"{finding.message} (suggestion: {finding.suggestion})"
     return finding.message
-
-
-def fingerprints(findings: Iterable[Finding]) -> list[str]:
-    """A stable, unique identity for each finding, in order.
-
-    The hash covers the rule, the POSIX path, the section title and the message with whitespace
-    collapsed and digit runs masked: the message already quotes the matched words for every
-    text-level rule, while the numbers in it (a sentence's word count, a grade, a policy's age in
-    months) change with unrelated edits and must not turn one issue into a new one. Line and
-    column are deliberately left out. It is computed from the report alone, so the CLI and the
-    library give the same fingerprints with or without the source text at hand.
-
-    Two findings with the same identity (the same legal word twice in one section) are told
-    apart by an occurrence counter in document order, because both SARIF consumers and GitLab
-    treat equal fingerprints as one issue.
-    """
-    seen: dict[str, int] = {}
-    result: list[str] = []
-    for finding in findings:
-        message = _DIGITS.sub("#", " ".join(finding.message.split()))
-        key = "\x1f".join((finding.rule, posix_path(finding.path), finding.section or "", message))
-        occurrence = seen.get(key, 0)
-        seen[key] = occurrence + 1
-        if occurrence:
-            key = f"{key}\x1f{occurrence}"
-        result.append(hashlib.sha256(key.encode("utf-8")).hexdigest())
-    return result
 
 
 def _information_uri() -> str:
