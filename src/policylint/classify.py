@@ -21,7 +21,7 @@ CONTENT_HITS_MIN = 3
 
 
 @lru_cache(maxsize=64)
-def _compiled(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+def compiled_phrases(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     if not phrases:
         return None
     alternatives = sorted(
@@ -34,7 +34,7 @@ def _title_kinds(title: str, pack: LanguagePack) -> list[tuple[str, int]]:
     """(kind, position of the first match) for every kind whose title vocabulary matches."""
     found: list[tuple[str, int]] = []
     for kind, vocab in pack.section_kinds.items():
-        pattern = _compiled(tuple(vocab.title))
+        pattern = compiled_phrases(tuple(vocab.title))
         if pattern is None:
             continue
         match = pattern.search(title)
@@ -46,7 +46,7 @@ def _title_kinds(title: str, pack: LanguagePack) -> list[tuple[str, int]]:
 def _content_kind(text: str, pack: LanguagePack) -> tuple[str, float] | None:
     best: tuple[str, float] | None = None
     for kind, vocab in pack.section_kinds.items():
-        pattern = _compiled(tuple(vocab.content))
+        pattern = compiled_phrases(tuple(vocab.content))
         if pattern is None:
             continue
         hits = [m.group(0).lower() for m in pattern.finditer(text)]

@@ -107,7 +107,7 @@ def validate_config(config: Config) -> None:
         rules_for(config, lang)
 
 
-def _system_finding(
+def system_finding(
     rule_id: str, config: Config, path: str, message: str, line: int = 1, column: int = 1
 ) -> Finding:
     spec = catalog_for(config).rules.get(rule_id)
@@ -125,7 +125,7 @@ def _system_finding(
 
 
 def read_error_finding(path: str, reason: str, config: Config) -> Finding:
-    return _system_finding("io.unreadable", config, path, f"{path} {reason}")
+    return system_finding("io.unreadable", config, path, f"{path} {reason}")
 
 
 def _hit_to_finding(hit: Hit, rule: RuleKind, document: Document, config: Config) -> Finding:
@@ -194,7 +194,7 @@ def check_document(document: Document, config: Config) -> CheckedFile:
             known = ", ".join(sorted(catalog_for(config).languages))
             code = document.language if document.language != "und" else "not recognised"
             findings.append(
-                _system_finding(
+                system_finding(
                     "language.unsupported",
                     config,
                     document.path,
@@ -215,7 +215,7 @@ def check_document(document: Document, config: Config) -> CheckedFile:
             log.debug("rule %s crashed on %s", rule.id, document.path, exc_info=True)
             where = traceback.extract_tb(exc.__traceback__)[-1]
             findings.append(
-                _system_finding(
+                system_finding(
                     "internal.rule-error",
                     config,
                     document.path,
@@ -262,7 +262,7 @@ def check_source(source: str, fmt: str, path: str, config: Config, encoding: str
 
 
 def _unparsable(path: str, fmt: str, reason: str, config: Config) -> CheckedFile:
-    finding = _system_finding("io.parse-error", config, path, f"{path} {reason}")
+    finding = system_finding("io.parse-error", config, path, f"{path} {reason}")
     return CheckedFile(FileReport(path=path, format=fmt), [finding])
 
 

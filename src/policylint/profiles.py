@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from .classify import _compiled, kinds_present
+from .classify import compiled_phrases, kinds_present
 from .config import SECTION_KINDS, Config
 from .document import Document, Section
 from .packs import Catalog, LanguagePack, ProfileSpec
@@ -63,7 +63,7 @@ def detect_profile(document: Document, pack: LanguagePack, catalog: Catalog, con
         title = document_title(document)
         best: tuple[int, int, str] | None = None
         for name, vocab in pack.profiles.items():
-            pattern = _compiled(tuple(vocab.title))
+            pattern = compiled_phrases(tuple(vocab.title))
             match = pattern.search(title) if pattern is not None else None
             if match is not None:
                 rank = (match.start(), -len(match.group(0)), name)
@@ -109,13 +109,13 @@ def find_parts(document: Document, pack: LanguagePack, parts: list[str]) -> dict
         vocab = pack.parts.get(part)
         if vocab is None:
             continue
-        title_pattern = _compiled(tuple(vocab.title))
+        title_pattern = compiled_phrases(tuple(vocab.title))
         if title_pattern is not None:
             section = next((s for s in sections if title_pattern.search(s.title)), None)
             if section is not None:
                 found[part] = PartEvidence(part, section, section.line)
                 continue
-        content_pattern = _compiled(tuple(vocab.content))
+        content_pattern = compiled_phrases(tuple(vocab.content))
         for section in document.all_sections():
             body = section.body_text()
             if (content_pattern is not None and content_pattern.search(body)) or any(

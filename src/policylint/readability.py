@@ -63,7 +63,7 @@ class Score:
 
 
 @lru_cache(maxsize=16)
-def _hyphenator(code: str) -> Any:
+def hyphenator(code: str) -> Any:
     import pyphen
 
     try:
@@ -75,7 +75,7 @@ def _hyphenator(code: str) -> Any:
 @lru_cache(maxsize=200_000)
 def syllables(word: str, code: str) -> int:
     """Syllables in one lowercase word: hyphenation points + 1."""
-    return len(_hyphenator(code).positions(word)) + 1
+    return len(hyphenator(code).positions(word)) + 1
 
 
 def count(text: str, lang: str, hyphenation: str | None = None) -> Counts:

@@ -73,9 +73,9 @@ def _check_task(task: Task) -> CheckedFile:
 
 
 def _crash_result(task: Task) -> CheckedFile:
-    from .engine import _system_finding
+    from .engine import system_finding
 
-    finding = _system_finding(
+    finding = system_finding(
         "internal.worker-crash",
         task.config,
         task.display,
@@ -89,12 +89,12 @@ def _warm_up(tasks: Sequence[Task]) -> None:
     instead of each paying spaCy's import and the lemma tables again."""
     from .engine import catalog_for
     from .nlp import pipeline
-    from .readability import _hyphenator
+    from .readability import hyphenator
 
     config = tasks[0].config
     pack = catalog_for(config).language(config.language or config.default_language, config.default_language)
     pipeline(pack.language.spacy, config.nlp_models.get(pack.code))
-    _hyphenator("en_US")
+    hyphenator("en_US")
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
