@@ -95,3 +95,23 @@ def test_a_dead_worker_loses_only_its_own_file(tmp_path: Path, installed_plugin:
     assert by_file["policy-2.md"] == ["internal.worker-crash"]
     assert by_file["policy-1.md"] and all(r.startswith("jargon") for r in by_file["policy-1.md"])
     assert len(results) == 5
+
+
+def test_cli_warm_run_uses_the_cache_and_skips_revalidation(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    _policies(tmp_path / "docs", 2)
+    env = {**os.environ, "POLICYLINT_CACHE_DIR": str(tmp_path / "cache")}
+    cmd = [sys.executable, "-m", "policylint.cli", "check", str(tmp_path / "docs"), "--format", "json"]
+    cold = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert list((tmp_path / "cache").rglob("valid-configs/*"))
+    code = (
+        "import sys, runpy; sys.argv = " + repr(["policylint", *cmd[3:]]) + "\n"
+        "try:\n    runpy.run_module('policylint.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print('SPACY' if 'spacy' in sys.modules else 'NO-SPACY', file=sys.stderr)"
+    )
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert warm.stdout == cold.stdout
+    assert warm.stderr.strip().endswith("NO-SPACY")

@@ -17,9 +17,12 @@ import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from .config import Config
 
 CACHE_DIR_NAME = ".policylint_cache"
 #: Entries not used for this long are deleted when the cache is pruned.
@@ -66,6 +69,23 @@ class ResultCache:
             digest.update(b"\0")
         digest.update(data)
         return digest.hexdigest()
+
+    def _valid_marker(self, config: Config) -> Path:
+        digest = hashlib.sha256(
+            (config.fingerprint() + packs_digest(tuple(str(p) for p in config.rule_paths))).encode()
+        ).hexdigest()
+        return self.dir / "valid-configs" / digest
+
+    def known_valid(self, config: Config) -> bool:
+        """True when this exact config, with these exact packs, passed validation before."""
+        return self._valid_marker(config).exists()
+
+    def mark_valid(self, config: Config) -> None:
+        marker = self._valid_marker(config)
+        with contextlib.suppress(OSError):
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            self._write_gitignore()
+            marker.touch()
 
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"

@@ -165,10 +165,20 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     stdin_name = args.stdin_filename or "<stdin>"
     checked_configs: set[int] = set()
 
+    cache = None
+    if not args.no_cache:
+        from .cache import ResultCache, default_cache_dir
+
+        cache = ResultCache(args.cache_dir or default_cache_dir())
+
     def config_for(path: Path) -> Any:
         config = resolver.for_path(path)
         if id(config) not in checked_configs:
-            validate_config(config)
+            # Validating loads every pack and builds every rule; a cache remembers configs that passed.
+            if cache is None or not cache.known_valid(config):
+                validate_config(config)
+                if cache is not None:
+                    cache.mark_valid(config)
             checked_configs.add(id(config))
         return config
 
@@ -182,11 +192,6 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         make_task(file, config_for(file), args.input_format)
         for file in discover([Path(p) for p in file_paths], resolver)
     ]
-    cache = None
-    if not args.no_cache:
-        from .cache import ResultCache, default_cache_dir
-
-        cache = ResultCache(args.cache_dir or default_cache_dir())
     progress = None
     advance = None
     if _show_progress(args, len(tasks)):
