@@ -205,3 +205,18 @@ def test_our_own_words_next_to_a_quote_are_still_judged() -> None:
     text = "# T\n\nThe Act says “goods must arrive”, and we shall refund you forthwith.\n"
     rules = [r for r, _ in _rules(text, select=["jargon", "dates.vague-time"])]
     assert "jargon.legalese" in rules
+
+
+def test_reduced_lemma_table_matches_like_the_full_table() -> None:
+    """Lemmas are looked up only for the pack's vocabulary; matching must not change."""
+    from policylint.nlp import full_lemma_table, reduce_table, vocabulary_words
+
+    english = CATALOG.languages["en"]
+    words = vocabulary_words(english.rules)
+    full = full_lemma_table("en")
+    reduced = reduce_table(full, words)
+    assert 0 < len(reduced) < len(full) / 5
+    targets = {full.get(w, w) for w in words} | set(words)
+    for form, lemma in list(full.items())[:20000]:
+        # Same answer to the only question matching asks: is this token's lemma one of ours?
+        assert (lemma in targets) == (reduced.get(form, form) in targets) or reduced.get(form, form) == lemma

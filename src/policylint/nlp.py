@@ -8,12 +8,21 @@ not, policylint falls back to the blank pipeline and says so once, rather than f
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import logging
+import os
+import re
+import tempfile
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from .packs import LanguagePack
 
 log = logging.getLogger(__name__)
 
@@ -21,39 +30,102 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 200_000
 
 
-@cache
-def lemma_table(lang: str) -> Any:
-    """The lookup lemma table (a spaCy ``Table``) of a language, or None when there is none."""
+def _lookups_file(lang: str) -> Path | None:
     try:
-        from spacy.lookups import load_lookups
+        import spacy_lookups_data  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    path = Path(spacy_lookups_data.__file__).parent / "data" / f"{lang}_lemma_lookup.json.gz"
+    return path if path.is_file() else None
 
-        lookups = load_lookups(lang, ["lemma_lookup"], strict=False)
-    except Exception:  # pragma: no cover - package or table missing
-        return None
-    if not lookups.has_table("lemma_lookup"):
-        return None
-    return lookups.get_table("lemma_lookup")
+
+@cache
+def full_lemma_table(lang: str) -> dict[str, str]:
+    """The complete lookup table of a language (form -> lemma, lowercased); empty when there is none.
+
+    Read straight from spacy-lookups-data's JSON: spaCy's own ``load_lookups`` converts the table
+    into a hash-keyed ``Table``, which takes seconds for Danish or Croatian (over a million forms).
+    """
+    path = _lookups_file(lang)
+    if path is None:
+        return {}
+    with gzip.open(path, "rb") as handle:
+        data = json.loads(handle.read())
+    return {str(k).lower(): str(v).lower() for k, v in data.items()}
+
+
+def _words(value: Any, out: set[str]) -> None:
+    if isinstance(value, str):
+        out.update(w for w in re.findall(r"[^\W\d_]+", value.lower()))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _words(key, out)
+            _words(item, out)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _words(item, out)
+
+
+def vocabulary_words(rules_data: dict[str, Any]) -> frozenset[str]:
+    """Every word of every phrase a language pack gives its rules: the only words whose lemma matters."""
+    found: set[str] = set()
+    _words(rules_data, found)
+    return frozenset(found)
+
+
+def reduce_table(table: dict[str, str], words: frozenset[str]) -> dict[str, str]:
+    """The part of a lemma table that can change a phrase match.
+
+    Matching compares lemmas with the lemmas of the pack's phrase words (L). An entry matters only
+    when its lemma or its form is in L; for every other form, "lemma = the form itself" gives the
+    same answer (no match) as the full table. This keeps a few thousand of a million entries.
+    """
+    targets = {table.get(w, w) for w in words} | set(words)
+    return {form: lemma for form, lemma in table.items() if lemma in targets or form in targets}
+
+
+@cache
+def lemma_table(lang: str, words: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The lemma table a pipeline uses: reduced to ``words`` (see reduce_table) and cached on disk,
+    so only the first run after installing or changing a pack pays for reading the full table."""
+    path = _lookups_file(lang)
+    if path is None:
+        return {}
+    if not words:
+        return full_lemma_table(lang)
+    digest = hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:16]
+    stamp = f"{path.stat().st_size}-{int(path.stat().st_mtime)}"
+    from .cache import default_cache_dir
+
+    cached = default_cache_dir() / "lemmas" / f"{lang}-{stamp}-{digest}.json"
+    try:
+        data: dict[str, str] = json.loads(cached.read_text(encoding="utf-8"))
+        return data
+    except (OSError, ValueError):
+        pass
+    reduced = reduce_table(full_lemma_table(lang), words)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(reduced, handle)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only cache only costs time
+    return reduced
 
 
 class _LemmaComponent:
     """Sets ``token.lemma_`` from the lookup table, on lowercased text (a spaCy pipeline component)."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: dict[str, str]) -> None:
         self.table = table
-        self.cache: dict[str, str] = {}
 
     def __call__(self, doc: Any) -> Any:
         table = self.table
-        cache = self.cache
         for token in doc:
             low = token.lower_
-            lemma = cache.get(low)
-            if lemma is None:
-                found = table.get(low) if table is not None else None
-                lemma = str(found).lower() if found else low
-                if len(cache) < 200_000:
-                    cache[low] = lemma
-            token.lemma_ = lemma
+            token.lemma_ = table.get(low, low)
         return doc
 
 
@@ -67,14 +139,29 @@ def _register_lemma_factory() -> None:
         return
 
     def make(nlp: Language, name: str, lang: str) -> _LemmaComponent:
-        return _LemmaComponent(lemma_table(lang))
+        return _LemmaComponent({})  # the table is set by pipeline(), which knows the vocabulary
 
     Language.factory(_FACTORY, default_config={"lang": "en"}, func=make)
 
 
+_WORDS_BY_PACK: dict[int, frozenset[str]] = {}
+
+
+def pipeline_for(pack: LanguagePack, model: str | None = None) -> Language:
+    """The pipeline for a language pack, with lemmas reduced to the pack's vocabulary."""
+    words = _WORDS_BY_PACK.get(id(pack))
+    if words is None:
+        words = _WORDS_BY_PACK[id(pack)] = vocabulary_words(pack.rules)
+    return pipeline(pack.language.spacy, model, words)
+
+
 @cache
-def pipeline(lang: str, model: str | None = None) -> Language:
-    """The spaCy pipeline for ``lang`` (a spaCy language code), built once per process."""
+def pipeline(lang: str, model: str | None = None, words: frozenset[str] = frozenset()) -> Language:
+    """The spaCy pipeline for ``lang`` (a spaCy language code), built once per process.
+
+    ``words`` are the words of the phrases rules will match: lemmas are only looked up for them
+    (see reduce_table); without them the full lookup table is used.
+    """
     import spacy
 
     if model:
@@ -95,6 +182,8 @@ def pipeline(lang: str, model: str | None = None) -> Language:
         nlp = spacy.blank("xx")
     nlp.add_pipe("sentencizer")
     _register_lemma_factory()
-    nlp.add_pipe(_FACTORY, config={"lang": lang})
+    component = nlp.add_pipe(_FACTORY, config={"lang": lang})
+    assert isinstance(component, _LemmaComponent)
+    component.table = lemma_table(lang, words)
     nlp.max_length = MAX_TEXT_CHARS + 1
     return nlp

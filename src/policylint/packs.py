@@ -90,6 +90,9 @@ class LanguageInfo(BaseModel):
     name: str
     spacy: str
     stopwords: list[str] = Field(default_factory=list)
+    #: Share of a text's words that must be stopwords for detection (default: language.MIN_SHARE).
+    #: Languages whose formal register uses few function words (Estonian) set it lower.
+    min_share: float | None = Field(default=None, gt=0, lt=1)
 
 
 class DatesVocabulary(BaseModel):

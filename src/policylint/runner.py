@@ -88,12 +88,12 @@ def _warm_up(tasks: Sequence[Task]) -> None:
     """Build the default language's pipeline before forking, so workers share it copy-on-write
     instead of each paying spaCy's import and the lemma tables again."""
     from .engine import catalog_for
-    from .nlp import pipeline
+    from .nlp import pipeline_for
     from .readability import hyphenator
 
     config = tasks[0].config
     pack = catalog_for(config).language(config.language or config.default_language, config.default_language)
-    pipeline(pack.language.spacy, config.nlp_models.get(pack.code))
+    pipeline_for(pack, config.nlp_models.get(pack.code))
     hyphenator("en_US")
 
 

@@ -10,6 +10,7 @@ entry-point group.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -72,7 +73,10 @@ class CheckContext:
         self.language = language
         self.today = today
         self._nlp_model = nlp_model
-        self._docs: dict[int, Doc] = {}
+        # Keyed by id(block); the block is kept with its Doc so that an id is never reused
+        # for another block (a rule's temporary block) while this context lives.
+        self._docs: dict[int, tuple[Block, Doc]] = {}
+        self._batched = False
         self._memo: dict[str, Any] = {}
         #: False when no language pack matches the document (the engine then runs no rules).
         self.supported_language = True
@@ -82,9 +86,9 @@ class CheckContext:
 
     @cached_property
     def nlp(self) -> Language:
-        from ..nlp import pipeline
+        from ..nlp import pipeline_for
 
-        return pipeline(self.language.language.spacy, self._nlp_model)
+        return pipeline_for(self.language, self._nlp_model)
 
     def _prose_blocks(self) -> list[Block]:
         blocks: list[Block] = []
@@ -95,20 +99,28 @@ class CheckContext:
         return blocks
 
     def spacy_doc(self, block: Block) -> Doc:
-        """The spaCy Doc of a block; all blocks are processed in one batch on first use."""
-        key = id(block)
-        doc = self._docs.get(key)
-        if doc is None:
-            from ..nlp import MAX_TEXT_CHARS
+        """The spaCy Doc of a block; all blocks are processed in one batch on first use.
 
+        Character offsets in the Doc are offsets in ``block.text``, for every block: a block
+        longer than spaCy's ``max_length`` is parsed in pieces cut at sentence ends and merged
+        back (never truncated, which would silently drop its findings), and a long run of text
+        without spaces is tokenised by a linear rule of our own, because spaCy's tokenizer
+        takes quadratic time on runs such as ``((((…`` or ``&#&#…`` (minutes for a few kB).
+        """
+        entry = self._docs.get(id(block))
+        if entry is not None and entry[0] is block:
+            return entry[1]
+        if not self._batched:
+            self._batched = True
             pending = [b for b in self._prose_blocks() if id(b) not in self._docs]
-            texts = [b.text[:MAX_TEXT_CHARS] for b in pending]
-            for blk, parsed in zip(pending, self.nlp.pipe(texts, batch_size=256), strict=True):
-                self._docs[id(blk)] = parsed
-            doc = self._docs.get(key)
-            if doc is None:  # a block not in the document tree (built by a rule)
-                doc = self.nlp(block.text[:MAX_TEXT_CHARS])
-                self._docs[key] = doc
+            for blk, parsed in zip(pending, _parse_texts(self.nlp, [b.text for b in pending]), strict=True):
+                self._docs[id(blk)] = (blk, parsed)
+            entry = self._docs.get(id(block))
+            if entry is not None and entry[0] is block:
+                return entry[1]
+        # A block not in the document tree (built by a rule).
+        (doc,) = _parse_texts(self.nlp, [block.text])
+        self._docs[id(block)] = (block, doc)
         return doc
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -161,3 +173,145 @@ class RuleKind:
                 suggestion=suggestion,
             )
         return Hit(fields=fields, section=section, suggestion=suggestion)
+
+
+# -- spaCy on text of any size (used by CheckContext.spacy_doc) --------------------------------
+
+#: Longer runs of non-space characters are tokenised by :func:`_run_words`, not by spaCy.
+#: spaCy strips one prefix or suffix character per regex scan of the whole run, so its cost
+#: grows with the square of the run; at 32 characters the worst case stays within about twice
+#: the cost of ordinary prose, and almost no word or number is that long (links are kept whole).
+LONG_RUN_CHARS = 32
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN_CHARS + 1},}}")
+_WORD_OR_CHAR = re.compile(r"\w+|\S")
+_LINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}://|www\.|mailto:", re.IGNORECASE)
+_OPENERS = frozenset("([{<\"'«“‘„¿¡")
+_CLOSERS = frozenset(")]}>\"'»”’.,;:!?…")
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    text: str
+    raw: bool  # a long run: tokenised by _run_words, not by spaCy's tokenizer
+
+
+def _run_words(run: str) -> list[str]:
+    """Tokens of a long run without spaces, in linear time and close to spaCy's own split.
+
+    Opening and closing punctuation come off as single tokens, a link or email address stays
+    one token (so ``like_url`` still tells rules to skip it), and anything else splits into
+    words and single symbols, as spaCy's infix rules would.
+    """
+    i, j = 0, len(run)
+    while i < j and run[i] in _OPENERS:
+        i += 1
+    while j > i and run[j - 1] in _CLOSERS:
+        j -= 1
+    core = run[i:j]
+    words = list(run[:i])
+    if core:
+        at = core.find("@")
+        if _LINK.match(core) or (at > 0 and core.count("@") == 1 and "." in core[at:]):
+            words.append(core)
+        else:
+            words.extend(_WORD_OR_CHAR.findall(core))
+    words.extend(run[j:])
+    return words
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where to end a piece of ``text[start:]`` of at most ``limit`` characters: after a
+    sentence end if there is one in the second half, else after a space, else at the limit."""
+    end = start + limit
+    floor = start + limit // 2
+    best = max(text.rfind(mark, floor, end) for mark in (". ", "! ", "? ", "\n"))
+    if best == -1:
+        best = max(text.rfind(space, start + 1, end) for space in " \t")
+    cut = best + 1
+    if cut <= start:
+        return end
+    while cut < end and text[cut].isspace():  # keep a run of spaces in one piece, as spaCy sees it
+        cut += 1
+    return cut
+
+
+def _pieces(text: str, limit: int) -> list[_Piece]:
+    """``text`` as consecutive pieces (they concatenate to it exactly), each short enough for spaCy."""
+    pieces: list[_Piece] = []
+
+    def plain(start: int, end: int) -> None:
+        while end - start > limit:
+            cut = _cut(text, start, limit)
+            pieces.append(_Piece(text[start:cut], raw=False))
+            start = cut
+        if end > start:
+            pieces.append(_Piece(text[start:end], raw=False))
+
+    done = 0
+    for match in _LONG_RUN.finditer(text):
+        start, end = match.span()
+        if text.startswith(" ", end):
+            end += 1  # the space after a token belongs to it (Token.whitespace_)
+        plain(done, start)
+        pieces.append(_Piece(text[start:end], raw=True))
+        done = end
+    plain(done, len(text))
+    return pieces or [_Piece("", raw=False)]
+
+
+def _run_doc(nlp: Language, text: str) -> Doc:
+    """A Doc for one long run (plus at most one trailing space), through the pipeline's components."""
+    from spacy.tokens import Doc
+
+    run = text.rstrip(" ")
+    words = _run_words(run)
+    spaces = [False] * len(words)
+    spaces[-1] = len(text) > len(run)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def _resplit_sentences(nlp: Language, doc: Doc) -> None:
+    """Redo the sentencizer's decisions over a merged Doc, as if it had seen the text whole:
+    each piece's first token would otherwise always start a sentence."""
+    if "sentencizer" not in nlp.pipe_names:
+        return  # a trained sentence splitter: keep its per-piece decisions
+    punct_chars: Any = getattr(nlp.get_pipe("sentencizer"), "punct_chars", ())
+    seen_period = False
+    for token in doc:
+        in_punct_chars = token.text in punct_chars
+        starts = token.i == 0 or (seen_period and not token.is_punct and not in_punct_chars)
+        if starts:
+            seen_period = False
+        elif in_punct_chars:
+            seen_period = True
+        if token.is_sent_start != starts:
+            token.is_sent_start = starts
+
+
+def _parse_texts(nlp: Language, texts: list[str]) -> list[Doc]:
+    """One Doc per text, whatever its length, with character offsets into that text.
+
+    Ordinary texts go through ``nlp.pipe`` in one batch as before; only texts with a piece that
+    needs special handling are assembled with ``Doc.from_docs``, which keeps every token's
+    character offset when the pieces' texts concatenate to the original.
+    """
+    from spacy.tokens import Doc
+
+    from ..nlp import MAX_TEXT_CHARS
+
+    limit = max(1000, min(MAX_TEXT_CHARS, nlp.max_length - 1))
+    plans = [_pieces(text, limit) for text in texts]
+    parsed = iter(nlp.pipe((p.text for plan in plans for p in plan if not p.raw), batch_size=256))
+    docs: list[Doc] = []
+    for plan in plans:
+        if len(plan) == 1 and not plan[0].raw:
+            docs.append(next(parsed))
+            continue
+        parts = [_run_doc(nlp, p.text) if p.raw else next(parsed) for p in plan]
+        merged = Doc.from_docs(parts, ensure_whitespace=False)
+        _resplit_sentences(nlp, merged)
+        docs.append(merged)
+    return docs
