@@ -552,3 +552,17 @@ def test_corpus_section_kinds_agree_with_labels(corpus: Path) -> None:
             found = [e.text.replace("\xa0", " ") for e in effective_dates(document, pack.dates)]
             assert found[:1] == [label_date], entry["id"]
     assert checked >= 7  # 3 labelled German documents, 7 judged kinds
+
+
+def test_language_packs_can_translate_rule_messages(tmp_path: Path) -> None:
+    from policylint import check_text
+    from policylint.config import Config
+
+    pack = tmp_path / "lang-da-messages.toml"
+    pack.write_text(
+        '[language]\ncode = "da"\nname = "Dansk"\nspacy = "da"\n\n'
+        '[rules."dates.vague-time"]\nmessage = "Uklar tid: “{match}” siger ikke hvornår."\n'
+    )
+    text = (FIXTURES / "da-bad.md").read_text(encoding="utf-8")
+    report = check_text(text, config=Config(rule_paths=[pack], select=["dates.vague-time"]))
+    assert report.findings and all(f.message.startswith("Uklar tid: “") for f in report.findings)

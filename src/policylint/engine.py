@@ -52,7 +52,8 @@ def build_rule(spec: RuleSpec, pack: LanguagePack, config: Config) -> RuleKind:
     """Instantiate a rule for one language: pack params + language vocabulary + config overrides."""
     cls = kind_class(spec.kind, spec.pack)
     data = dict(spec.params)
-    vocab = pack.rules.get(spec.id, {})
+    vocab = dict(pack.rules.get(spec.id, {}))
+    message = vocab.pop("message", None)  # a language pack may translate the rule's message
     for key, value in vocab.items():
         if key in cls.language_keys or key not in data:
             data[key] = value
@@ -63,7 +64,12 @@ def build_rule(spec: RuleSpec, pack: LanguagePack, config: Config) -> RuleKind:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         origin = pack.path if spec.id in pack.rules else spec.pack
         raise RulePackError(f"{origin}: rule {spec.id!r} has invalid parameters: {problems}") from None
-    return cls(spec, params, pack)
+    rule = cls(spec, params, pack)
+    if message is not None:
+        if not isinstance(message, str):
+            raise RulePackError(f"{pack.path}: [rules.{spec.id!r}] message must be a string")
+        rule.message = message
+    return rule
 
 
 @lru_cache(maxsize=64)
@@ -141,7 +147,7 @@ def _hit_to_finding(hit: Hit, rule: RuleKind, document: Document, config: Config
     return Finding(
         rule=rule.id,
         severity=severity_for(rule.spec, config),
-        message=render_message(rule.spec.message, hit.fields),
+        message=render_message(rule.message, hit.fields),
         path=document.path,
         line=loc.line,
         column=loc.column,

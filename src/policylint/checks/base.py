@@ -146,6 +146,8 @@ class RuleKind:
         self.spec = spec
         self.params = params
         self.language = language
+        #: The message template: the pack's, or the language pack's translation of it.
+        self.message = spec.message
 
     @property
     def id(self) -> str:
