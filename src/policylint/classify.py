@@ -58,8 +58,23 @@ def _content_kind(text: str, pack: LanguagePack) -> tuple[str, float] | None:
     return best
 
 
+def is_document_title(section: Section) -> bool:
+    """True for the heading that titles the whole document (the only top-level heading, with
+    sections under it): "# Customer Service Policy" names the document, not a contact section."""
+    parent = section.parent
+    return (
+        parent is not None
+        and parent.level == 0
+        and len(parent.children) == 1
+        and bool(section.children)
+    )
+
+
 def classify_section(section: Section, pack: LanguagePack) -> tuple[str, float]:
     """The kind of one section and how sure we are (2 = title, 1 = content, 0.5 = inherited)."""
+    if is_document_title(section):
+        content = _content_kind(section.body_text(), pack)
+        return (content[0], 1.0) if content is not None else ("other", 0.0)
     title_matches = _title_kinds(section.title, pack)
     if title_matches:
         # "Privacy and Returns" is about both; the earliest word decides the primary kind.
@@ -69,7 +84,7 @@ def classify_section(section: Section, pack: LanguagePack) -> tuple[str, float]:
     if content is not None:
         return content[0], 1.0
     parent = section.parent
-    if parent is not None and parent.level > 0 and parent.kind != "other":
+    if parent is not None and parent.level > 0 and parent.kind != "other" and not is_document_title(parent):
         return parent.kind, 0.5
     return "other", 0.0
 
@@ -84,7 +99,9 @@ def kinds_present(document: Document, pack: LanguagePack) -> dict[str, list[Sect
     """Every kind found in the document, with its sections. Secondary title kinds count too."""
     present: dict[str, list[Section]] = {}
     for section in document.sections():
-        kinds = {section.kind} | {k for k, _ in _title_kinds(section.title, pack)}
+        kinds = {section.kind}
+        if not is_document_title(section):
+            kinds |= {k for k, _ in _title_kinds(section.title, pack)}
         for kind in kinds:
             if kind != "other":
                 present.setdefault(kind, []).append(section)

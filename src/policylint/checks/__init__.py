@@ -33,6 +33,12 @@ BUILTIN_KINDS: dict[str, str] = {
     "ambiguous-date": "policylint.checks.dates:AmbiguousDate",
     "effective-date": "policylint.checks.dates:EffectiveDate",
     "system": "policylint.checks.system:SystemRule",
+    "contact-channels": "policylint.checks.contact:ContactChannels",
+    "contact-section-channel": "policylint.checks.contact:ContactSectionChannel",
+    "response-time": "policylint.checks.contact:ResponseTime",
+    "consistent-periods": "policylint.checks.consistency:ConsistentPeriods",
+    "consistent-dates": "policylint.checks.consistency:ConsistentDates",
+    "consistent-contacts": "policylint.checks.consistency:ConsistentContacts",
 }
 
 
