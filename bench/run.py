@@ -48,7 +48,9 @@ def build_corpora(corpus: Path, work: Path) -> tuple[list[Path], list[Path], int
     return small, big, words
 
 
-def timed(cmd: list[str], runs: int, env: dict[str, str] | None = None, before: list[str] | None = None) -> tuple[float, int]:
+def timed(
+    cmd: list[str], runs: int, env: dict[str, str] | None = None, before: list[str] | None = None
+) -> tuple[float, int]:
     """Median wall seconds and max peak RSS (KB) over ``runs`` runs."""
     walls: list[float] = []
     peak = 0
@@ -79,7 +81,9 @@ def install_peers() -> dict[str, list[str]]:
     if not (node / "node_modules" / ".bin" / "write-good").exists():
         node.mkdir(parents=True, exist_ok=True)
         subprocess.run(["npm", "init", "-y"], cwd=node, capture_output=True, check=True)
-        subprocess.run(["npm", "install", "--silent", "write-good"], cwd=node, capture_output=True, check=True)
+        subprocess.run(
+            ["npm", "install", "--silent", "write-good"], cwd=node, capture_output=True, check=True
+        )
     return {
         "proselint": [str(venv / "bin" / "proselint"), "check"],
         "write-good": [str(node / "node_modules" / ".bin" / "write-good")],
@@ -115,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
                     rows.append((name, f"{label}", result[0], n_words, result[1]))
         single = ROOT / "examples" / "good" / "customer-service-policy.md"
         one_file = timed([*base, "--no-cache", str(single)], args.runs, env)
-        rows.append(("policylint", "one small file, cold", one_file[0], len(single.read_text().split()), one_file[1]))
+        rows.append(
+            ("policylint", "one small file, cold", one_file[0], len(single.read_text().split()), one_file[1])
+        )
         for flag in ("--version", "--help"):
             result = timed([policylint, flag], args.runs, env)
             rows.append(("policylint", flag, result[0], 0, result[1]))
@@ -131,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for tool, case, secs, n_words, peak in rows:
         size = case.split()[0]
-        ratio = f"{secs / proselint[size]:.2f}" if size in proselint and proselint[size] else ""
+        ratio = f"{secs / proselint[size]:.2f}" if proselint.get(size) else ""
         rate = f"{n_words / secs:,.0f}" if n_words and secs else ""
         lines.append(f"| {tool} | {case} | {secs:.2f} | {rate} | {peak / 1024:.0f} | {ratio} |")
     text = "\n".join(lines)
@@ -139,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         command = "python bench/run.py" + (f" --runs {args.runs}" if args.runs != 3 else "")
         args.write.write_text(
-            "# Benchmark results\n\nProduced by `" + command + "` (see bench/run.py).\n\n" + text + "\n", encoding="utf-8"
+            "# Benchmark results\n\nProduced by `" + command + "` (see bench/run.py).\n\n" + text + "\n",
+            encoding="utf-8",
         )
     return 0
 

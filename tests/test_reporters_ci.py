@@ -26,8 +26,8 @@ from conftest import EXAMPLES, ROOT, TODAY
 from policylint.config import Config
 from policylint.engine import catalog_for
 from policylint.findings import FileReport, Finding, Report, Severity
-from policylint.reporters import REPORTERS, RenderOptions, get_reporter
 from policylint.fingerprint import fingerprints
+from policylint.reporters import REPORTERS, RenderOptions, get_reporter
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 NEEDS_WORK = EXAMPLES / "needs-work" / "service-policy.md"

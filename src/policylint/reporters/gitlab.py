@@ -12,8 +12,8 @@ import json
 from typing import Any, TextIO
 
 from ..findings import Finding, Report, Severity
-from . import RenderOptions
 from ..fingerprint import fingerprints, posix_path
+from . import RenderOptions
 from .sarif import with_suggestion
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
