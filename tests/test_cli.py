@@ -123,7 +123,7 @@ def test_unreadable_file_is_reported_and_others_still_checked(tmp_path: Path) ->
 def test_directory_walk_honours_exclude_and_gitignore(tmp_path: Path) -> None:
     (tmp_path / "policylint.toml").write_text('exclude = ["drafts/"]\n')
     (tmp_path / ".gitignore").write_text("generated.md\n")
-    for name in ("a.md", "drafts/b.md", "generated.md", "sub/c.html", "notes.py"):
+    for name in ("a.md", "drafts/b.md", "generated.md", "sub/c.html", "notes.py", "README.md", "LICENSE.txt"):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("# Policy\n\nText here.\n")

@@ -35,6 +35,22 @@ ALWAYS_SKIPPED = frozenset(
     }
 )
 WALKED_FORMATS = frozenset({"markdown", "html", "text"})
+#: Files that sit in every repository and are never policies (matched on the name before the suffix).
+NOT_POLICIES = frozenset(
+    {
+        "readme",
+        "license",
+        "licence",
+        "copying",
+        "changelog",
+        "changes",
+        "contributing",
+        "code_of_conduct",
+        "authors",
+        "notice",
+        "history",
+    }
+)
 
 
 def _gitignore(directory: Path) -> pathspec.PathSpec[Any] | None:
@@ -103,7 +119,11 @@ def _walk(
             continue
         if is_dir:
             yield from _walk(path, resolver, ignores)
-        elif format_for_path(entry.name) in WALKED_FORMATS and path.suffix:
+        elif (
+            format_for_path(entry.name) in WALKED_FORMATS
+            and path.suffix
+            and path.name.split(".")[0].lower().replace("-", "_") not in NOT_POLICIES
+        ):
             yield path
 
 

@@ -17,11 +17,20 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..document import BlockRole
+from ..document import Block, BlockRole
 from .base import CheckContext, Hit, RuleKind
 from .matching import find_phrases
 
 _QUOTES = frozenset({BlockRole.QUOTE})
+
+
+def _is_proper_name(text: str, start: int, match: str) -> bool:
+    """A capitalised word mid-sentence is part of a name or defined term ("the GitHub Additional
+    Product Terms", "Applicable Law"): not everyday prose to rewrite."""
+    if not match[:1].isupper() or match.isupper():
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] not in ".!?:;•–—-(\"“'‘*"
 
 
 class SubstitutionParams(BaseModel):
@@ -40,6 +49,8 @@ class Substitution(RuleKind):
         assert isinstance(params, SubstitutionParams)
         lowered = {k.lower(): v for k, v in params.terms.items()}
         for m in find_phrases(ctx, lowered, skip_roles=_QUOTES, skip_quoted=True):
+            if _is_proper_name(m.block.text, m.start, m.text):
+                continue
             replacement = lowered.get(m.phrase.lower(), "")
             yield self.block_hit(
                 m.block,
@@ -56,18 +67,35 @@ class PhraseParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phrases: list[str] = Field(default_factory=list)
+    #: Phrases reported only in a sentence that also has one of ``subject_words``.
+    needs_subject: list[str] = Field(default_factory=list)
+    subject_words: list[str] = Field(default_factory=list)
 
 
 class Phrase(RuleKind):
     kind = "phrase"
     Params = PhraseParams
-    language_keys = ("phrases",)
+    language_keys = ("phrases", "needs_subject", "subject_words")
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, PhraseParams)
-        for m in find_phrases(ctx, params.phrases, skip_roles=_QUOTES, skip_quoted=True):
+        conditional = {p.lower() for p in params.needs_subject}
+        subjects = {w.lower() for w in params.subject_words}
+        for m in find_phrases(ctx, [*params.phrases, *params.needs_subject], skip_roles=_QUOTES, skip_quoted=True):
+            if m.phrase.lower() in conditional and not self._has_subject(ctx, m.block, m.start, subjects):
+                continue
             yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text)
+
+    @staticmethod
+    def _has_subject(ctx: CheckContext, block: Block, offset: int, subjects: set[str]) -> bool:
+        doc = ctx.spacy_doc(block)
+        for sent in doc.sents:
+            if sent.start_char <= offset < sent.end_char:
+                words = [t.lower_ for t in sent]
+                text = " ".join(words)
+                return any(w in words or (" " in w and w in text) for w in subjects)
+        return False
 
 
 class Element(BaseModel):

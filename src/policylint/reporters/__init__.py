@@ -21,6 +21,7 @@ REPORTERS: dict[str, str] = {
     "github": "policylint.reporters.github:render",
     "junit": "policylint.reporters.junit:render",
     "gitlab": "policylint.reporters.gitlab:render",
+    "html": "policylint.reporters.html:render",
 }
 
 
