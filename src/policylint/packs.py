@@ -119,6 +119,9 @@ class SectionKindVocabulary(BaseModel):
     content: list[str] = Field(default_factory=list)
     #: Regular expressions (case-insensitive) that also count as content evidence (parts only).
     patterns: list[str] = Field(default_factory=list)
+    #: Section kinds whose presence satisfies this part (parts only): a contact section gives
+    #: contact details.
+    kinds: list[str] = Field(default_factory=list)
 
     @field_validator("patterns")
     @classmethod

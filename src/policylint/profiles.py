@@ -99,7 +99,6 @@ def find_parts(document: Document, pack: LanguagePack, parts: list[str]) -> dict
     found: dict[str, PartEvidence] = {}
     sections = list(document.sections())
     kinds = kinds_present(document, pack)
-    text: str | None = None
     for part in parts:
         if part in SECTION_KINDS:
             hits = kinds.get(part)
@@ -108,6 +107,10 @@ def find_parts(document: Document, pack: LanguagePack, parts: list[str]) -> dict
             continue
         vocab = pack.parts.get(part)
         if vocab is None:
+            continue
+        by_kind = next((kinds[k][0] for k in vocab.kinds if kinds.get(k)), None)
+        if by_kind is not None:
+            found[part] = PartEvidence(part, by_kind, by_kind.line)
             continue
         title_pattern = compiled_phrases(tuple(vocab.title))
         if title_pattern is not None:
@@ -123,6 +126,4 @@ def find_parts(document: Document, pack: LanguagePack, parts: list[str]) -> dict
             ):
                 found[part] = PartEvidence(part, section if section.level > 0 else None, section.line)
                 break
-        if part not in found and text is None:
-            text = document.text()
     return found

@@ -65,7 +65,8 @@ class MissingPart(RuleKind):
         found = find_parts(ctx.document, ctx.language, parts)
         label = ctx.profile.label if ctx.profile is not None else ctx.profile_name
         for part in parts:
-            if part not in found:
+            # A language with no vocabulary for a part cannot judge it: say nothing rather than guess.
+            if part not in found and part in ctx.language.parts:
                 yield Hit(
                     fields={"part_label": ctx.language.kind_label(part), "part": part, "profile": label}
                 )
