@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import hashlib
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = check_paths([corpus / "docs"], Config(today=TODAY))
     findings = [f for f in report.findings if not f.rule.startswith(("language.", "io.", "internal."))]
+
     # A sample by hash of each finding's key, not by list position: adding or removing unrelated
     # findings does not reshuffle it, so recorded judgements stay attached to the same findings.
     def rank(finding: Finding) -> str:
@@ -129,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     sample = sorted(findings, key=rank)[: args.sample]
     judged = json.loads(JUDGEMENTS.read_text(encoding="utf-8")) if JUDGEMENTS.is_file() else {}
     true_positive = judged_count = 0
-    print(f"\nfindings on the corpus: {len(findings)}; sample of {len(sample)} by key hash (seed {args.seed}):")
+    print(
+        f"\nfindings on the corpus: {len(findings)}; sample of {len(sample)} by key hash (seed {args.seed}):"
+    )
     if args.markdown:
         print("\n| # | rule | where | text | verdict | note |\n|---|---|---|---|---|---|")
     for index, finding in enumerate(sample, 1):
