@@ -72,3 +72,9 @@ def test_a_bare_date_under_the_title_is_the_effective_date() -> None:
     assert [e.date for e in effective_dates(doc, EN)] == [dt.date(2020, 11, 9)]
     later = parse("# P\n\nIntro.\n\nMore.\n\nNovember 9, 2020\n", "markdown")
     assert effective_dates(later, EN) == []
+
+
+def test_an_ambiguous_effective_date_is_still_the_effective_date() -> None:
+    doc = parse("# Policy\n\nEffective 03/04/2024\n", "markdown")
+    (found,) = effective_dates(doc, EN)
+    assert found.date == dt.date(2024, 3, 4)  # the earlier reading, so staleness is never understated

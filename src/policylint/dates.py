@@ -182,15 +182,18 @@ def effective_dates(document: Document, vocab: DatesVocabulary) -> list[Effectiv
         if is_heading:
             heading_marked = bool(marks)
         for mention in find_dates(block.text, vocab):
-            if mention.date is None:
+            if mention.date is None and not mention.ambiguous:
                 continue
+            # An ambiguous effective date is still the effective date (dates.ambiguous-numeric
+            # reports it); staleness is measured from its earlier reading, to be safe.
+            when = mention.date if mention.date is not None else min(mention.readings)
             near = any(0 <= mention.start - end <= _MARKER_WINDOW for end in marks)
             in_marked_section = heading_marked and not is_heading and section.heading is not None
             # A date standing alone right under the title ("September 9, 2020") is the policy's date.
             bare_at_top = not is_heading and prose_seen <= 2 and block.text.strip(" .*_") == mention.text
             if near or bare_at_top or (in_marked_section and not marks):
                 start, end = block.source_range(mention.start, mention.end)
-                results.append(EffectiveDate(mention.date, mention.text, start, end, section))
+                results.append(EffectiveDate(when, mention.text, start, end, section))
         if not is_heading:
             heading_marked = heading_marked and not block.text.strip()
     return results
