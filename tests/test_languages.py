@@ -355,7 +355,7 @@ def test_bad_policy_findings(lang: str) -> None:
     (stale,) = [f for f in report.findings if f.rule == "dates.stale-effective-date"]
     assert STALE_DATE[lang] in stale.message
     missing = [f for f in report.findings if f.rule == "sections.missing-complaints"]
-    assert missing[0].message.startswith(f"No {CATALOG.languages[lang].kind_label('complaints')} section")
+    assert CATALOG.languages[lang].kind_label("complaints") in missing[0].message
     # Email marketing without consent and opt-out: both elements reported, named in the language.
     email = [f for f in report.findings if f.rule == "regulation.can-spam"]
     assert len(email) == 2

@@ -53,7 +53,7 @@ def build_skeleton(catalog: Catalog, pack: LanguagePack, profile: str, today: dt
         "",
         f"# {title}",
         "",
-        f"Last updated: {today.isoformat()}",
+        f"{pack.dates.updated_label}: {today.isoformat()}",
         "",
         "<!-- Written by `policylint init`. Replace each comment with your own text, then run",
         "     `policylint check` on this file: every empty section is reported until it is filled in. -->",

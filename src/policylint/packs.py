@@ -101,6 +101,8 @@ class DatesVocabulary(BaseModel):
     months: dict[str, int] = Field(default_factory=dict)
     effective_markers: list[str] = Field(default_factory=list)
     numeric_order: str = Field(default="MDY", pattern=r"^(MDY|DMY|YMD)$")
+    #: How `policylint init` introduces the last-updated date ("Last updated", "Senest opdateret").
+    updated_label: str = "Last updated"
 
     @field_validator("months")
     @classmethod
@@ -263,7 +265,11 @@ def _toml_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.rglob("*.toml")))
+            # A language's base pack (da.toml) loads before its extensions (da-profiles.toml), so
+            # the base's settings (date order, readability metric) are the ones that stay.
+            files.extend(
+                sorted(path.rglob("*.toml"), key=lambda p: (str(p.parent), p.stem.split("-")[0], p.stem))
+            )
         elif path.is_file():
             files.append(path)
         else:

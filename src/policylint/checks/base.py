@@ -131,7 +131,9 @@ class CheckContext:
 
     def vocabulary(self, rule_id: str) -> dict[str, Any]:
         """Language-specific data the language pack holds for a rule."""
-        return self.language.rules.get(rule_id, {})
+        # A translated message alone is not vocabulary: rules that run only when their language has
+        # vocabulary must not switch on because a pack translated their message.
+        return {k: v for k, v in self.language.rules.get(rule_id, {}).items() if k != "message"}
 
 
 class RuleKind:
