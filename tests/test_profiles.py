@@ -149,7 +149,7 @@ def test_unsupported_language_is_reported_once_instead_of_noise() -> None:
 
 
 def test_the_document_title_is_not_a_section_of_its_own() -> None:
-    """"# Customer Service Policy" names the document; it is not a contact section, and its
+    """ "# Customer Service Policy" names the document; it is not a contact section, and its
     subsections do not inherit a kind from it."""
     text = "# Customer Service Policy\n\n## Returns\n\nReturn items within 30 days.\n\n## Our story\n\nWe began in 2001.\n"
     report = check_text(text, config=Config(today=TODAY, select=["sections.missing-contact"]))

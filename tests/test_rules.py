@@ -20,7 +20,9 @@ def _config_for(spec: RuleSpec, **extra: Any) -> Config:
     kind = spec.params.get("section_kind")
     if kind and kind not in required:
         required.append(kind)
-    return Config(select=[spec.id], required_sections=required, today=TODAY, regions=spec.regions or [], **extra)
+    return Config(
+        select=[spec.id], required_sections=required, today=TODAY, regions=spec.regions or [], **extra
+    )
 
 
 def _example(text: str) -> str:
@@ -193,7 +195,7 @@ def test_coppa_statement_in_other_words_is_accepted() -> None:
     "sentence",
     [
         "The Act says: “the seller shall deliver the goods forthwith”.",
-        "\"Services\" shall mean the services provided pursuant to this policy.",
+        '"Services" shall mean the services provided pursuant to this policy.',
         "“Personal Data” means any information relating to you, as defined herein.",
     ],
 )

@@ -62,12 +62,7 @@ def is_document_title(section: Section) -> bool:
     """True for the heading that titles the whole document (the only top-level heading, with
     sections under it): "# Customer Service Policy" names the document, not a contact section."""
     parent = section.parent
-    return (
-        parent is not None
-        and parent.level == 0
-        and len(parent.children) == 1
-        and bool(section.children)
-    )
+    return parent is not None and parent.level == 0 and len(parent.children) == 1 and bool(section.children)
 
 
 def classify_section(section: Section, pack: LanguagePack) -> tuple[str, float]:

@@ -30,7 +30,7 @@ _DEFINITION = re.compile(
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
     """Text ranges of quotations and defined-term definitions in a block."""
-    if not any(q in text for q in "\"“„«"):
+    if not any(q in text for q in '"“„«'):
         return []
     ranges = [m.span() for m in _DEFINITION.finditer(text)]
     ranges.extend(m.span() for m in _QUOTED.finditer(text))
