@@ -234,3 +234,8 @@ def test_frequency_words_are_vague_only_as_our_commitments() -> None:
     assert _rules("# T\n\nThe app periodically connects to our server.\n", select=["dates.vague-time"]) == []
     found = _rules("# T\n\nWe review this policy periodically.\n", select=["dates.vague-time"])
     assert [r for r, _ in found] == ["dates.vague-time"]
+
+
+def test_email_marketing_that_is_not_ours_does_not_trigger_can_spam() -> None:
+    text = "# Mail\n\nIf you use the feature to block promotional emails, the service checks headers.\n"
+    assert _rules(text, select=["regulation.can-spam"]) == []
