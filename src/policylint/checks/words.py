@@ -82,7 +82,9 @@ class Phrase(RuleKind):
         assert isinstance(params, PhraseParams)
         conditional = {p.lower() for p in params.needs_subject}
         subjects = {w.lower() for w in params.subject_words}
-        for m in find_phrases(ctx, [*params.phrases, *params.needs_subject], skip_roles=_QUOTES, skip_quoted=True):
+        for m in find_phrases(
+            ctx, [*params.phrases, *params.needs_subject], skip_roles=_QUOTES, skip_quoted=True
+        ):
             if m.phrase.lower() in conditional and not self._has_subject(ctx, m.block, m.start, subjects):
                 continue
             yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text)
@@ -112,11 +114,15 @@ class Element(BaseModel):
     @field_validator("patterns")
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
+        """Refuse patterns that do not compile or could backtrack for hours on a long policy.
+
+        Checked when the pack loads, with the flags ``check`` searches with, so a bad pattern
+        fails the run with the pack's path and key (exit 2) instead of hanging it later.
+        """
+        from ..safe_regex import check_pattern
+
         for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+            check_pattern(pattern, re.IGNORECASE | re.MULTILINE)  # UnsafePatternError is a ValueError
         return value
 
 
@@ -128,17 +134,23 @@ class ConditionalParams(BaseModel):
     min_triggers: int = Field(
         default=1, ge=1, description="Trigger mentions needed before elements are required."
     )
+    #: When set, a trigger counts only in a sentence with one of these words: "we send a newsletter"
+    #: is our marketing, "a feature that blocks promotional emails" is not.
+    subject_words: list[str] = Field(default_factory=list)
 
 
 class Conditional(RuleKind):
     kind = "conditional"
     Params = ConditionalParams
-    language_keys = ("triggers", "elements")
+    language_keys = ("triggers", "elements", "subject_words")
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, ConditionalParams)
         triggers = list(find_phrases(ctx, params.triggers, include_headings=True))
+        if params.subject_words:
+            subjects = {w.lower() for w in params.subject_words}
+            triggers = [t for t in triggers if Phrase._has_subject(ctx, t.block, t.start, subjects)]
         if len(triggers) < params.min_triggers:
             return
         first = triggers[0]

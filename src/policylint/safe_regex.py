@@ -1,0 +1,398 @@
+"""User-supplied regular expressions that cannot hang the linter.
+
+Rule and language packs may carry regular expressions (a conditional rule's ``patterns``, a
+section kind's ``patterns``). Python's ``re`` is a backtracking engine: a pattern such as
+``^(a+)+$`` takes exponential time on ``"aaaa…a!"``, and one such pattern in a shared pack
+would freeze every CI run that uses it. So a pattern is checked once, when its pack is loaded,
+and refused with a message that says why and how to rewrite it.
+
+The check is static: it reads the pattern's syntax tree (``re._parser``, the parser ``re``
+itself uses) and refuses the shapes that make backtracking blow up:
+
+* a repeat inside a repeat whose iterations can split the same text in more than one way:
+  ``(a+)+``, ``(a*)*``, ``(\\w+\\s?)+``, ``(.*a){10}``. Nesting alone is fine when something the
+  inner repeat cannot match must stand between two of its runs: ``(?:\\w+\\s+)*``,
+  ``(\\d{1,3}\\.){3}``;
+* an alternation inside an unbounded repeat whose branches can start with the same character:
+  ``(a|a)*``, ``(a|ab)+``;
+* an unbounded repeat whose body can match nothing: ``(a|)*``;
+* two unbounded repeats over overlapping characters with nothing required between them:
+  ``\\w+\\w+``, ``.*.*`` (polynomial, but a 1 MB policy makes that hours);
+* backreferences (``\\1``, ``(?(1)…)``), whose matching is NP-hard in general.
+
+Characters are compared on a fixed sample alphabet (all of Latin-1 and Latin Extended-A/B plus
+representatives of other scripts, digits, spaces and symbols), which is exact for the ASCII
+classes patterns use and errs on the side of "overlaps" otherwise: a refused pattern can always
+be rewritten, a hung CI job cannot.
+
+The static check cannot bound everything (``\\w+@`` searched across a single 1 MB word is
+quadratic), so :func:`search` also runs a match under a time limit where the platform allows
+(POSIX, main thread: ``re`` checks for signals while it backtracks), raising
+:class:`RegexTimeoutError` rather than hanging.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from functools import cache, lru_cache
+from types import FrameType
+from typing import Any
+
+# The parser and opcodes ``re`` itself uses (``sre_parse`` before 3.11, which warns after).
+_parser: Any = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
+_const: Any = importlib.import_module("re._constants" if sys.version_info >= (3, 11) else "sre_constants")
+
+#: Longer patterns are refused: packs hold short phrases, and the analysis is kept cheap.
+MAX_PATTERN_LENGTH = 2_000
+#: Seconds :func:`search` lets one pattern run on one text before giving up.
+DEFAULT_TIMEOUT = 2.0
+
+_MAXREPEAT: int = _const.MAXREPEAT
+_REPEATS = frozenset(getattr(_const, name) for name in ("MAX_REPEAT", "MIN_REPEAT") if hasattr(_const, name))
+# Possessive repeats and atomic groups (3.11+) never backtrack into themselves: always safe.
+_POSSESSIVE = getattr(_const, "POSSESSIVE_REPEAT", None)
+_ATOMIC = getattr(_const, "ATOMIC_GROUP", None)
+
+# The sample alphabet: exact for ASCII, representative elsewhere.
+_ALPHABET: frozenset[str] = frozenset(
+    [chr(c) for c in range(0x250)]
+    + list("\u0391\u03b1\u0416\u0436\u05d0\u0627\u0663\u0905\u0e01\u3042\u4e2d\uac00\U0001f600")
+    + list("\u1680\u2000\u2028\u2029\u202f\u3000\u200b\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac\uff10")
+)
+
+
+class UnsafePatternError(ValueError):
+    """A pattern that does not compile or can backtrack catastrophically; the message says why."""
+
+
+class RegexTimeoutError(RuntimeError):
+    """A pattern ran longer than its time limit on one text."""
+
+
+@cache
+def _category(name: str) -> frozenset[str]:
+    """Sample characters of a class such as ``\\d`` (``CATEGORY_DIGIT``) or ``\\S``."""
+    tests: dict[str, Callable[[str], bool]] = {
+        "CATEGORY_DIGIT": str.isdigit,
+        "CATEGORY_WORD": lambda c: c.isalnum() or c == "_",
+        "CATEGORY_SPACE": str.isspace,
+        "CATEGORY_LINEBREAK": lambda c: c == "\n",
+    }
+    for base, test in tests.items():
+        if name == base:
+            return frozenset(c for c in _ALPHABET if test(c))
+        if name == base.replace("CATEGORY_", "CATEGORY_NOT_"):
+            return frozenset(c for c in _ALPHABET if not test(c))
+    return _ALPHABET  # an unknown category: assume it matches anything
+
+
+def _folded(chars: frozenset[str], ignore_case: bool) -> frozenset[str]:
+    if not ignore_case:
+        return chars
+    return frozenset(v for c in chars for v in (c, c.lower(), c.upper()) if len(v) == 1) & _ALPHABET | chars
+
+
+def _items(seq: Any) -> Iterator[tuple[Any, Any]]:
+    """Every item of a parsed pattern, depth first (an explicit stack: no recursion limit)."""
+    stack = [iter(seq)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        yield item
+        stack.extend(iter(child) for child in _Analysis._children(*item))
+
+
+class _Analysis:
+    """Walks a parsed pattern once; :meth:`problems` yields every unsafe construct found."""
+
+    def __init__(self, parsed: Any, flags: int) -> None:
+        self.parsed = parsed
+        state = getattr(parsed, "state", None) or getattr(parsed, "pattern", None)
+        flags |= getattr(state, "flags", 0)
+        # Local (?i:…) groups widen literals too: erring towards "overlaps" is the safe side.
+        local = any(str(op) == "SUBPATTERN" and av[1] & re.IGNORECASE for op, av in _items(parsed))
+        self.ignore_case = bool(flags & re.IGNORECASE) or local
+        self.dotall = bool(flags & re.DOTALL)
+
+    # -- what an item can consume ----------------------------------------------------------
+
+    def atom(self, op: Any, av: Any) -> frozenset[str] | None:
+        """Characters a single-character item matches, None when ``op`` is not one."""
+        name = str(op)
+        if name == "LITERAL":
+            return _folded(frozenset([chr(av)]), self.ignore_case)
+        if name == "NOT_LITERAL":
+            return _ALPHABET - _folded(frozenset([chr(av)]), self.ignore_case)
+        if name == "ANY":
+            return _ALPHABET if self.dotall else _ALPHABET - {"\n"}
+        if name == "IN":
+            chars: set[str] = set()
+            negate = False
+            for sub_op, sub_av in av:
+                sub = str(sub_op)
+                if sub == "NEGATE":
+                    negate = True
+                elif sub == "LITERAL":
+                    chars.add(chr(sub_av))
+                elif sub == "RANGE":
+                    lo, hi = sub_av
+                    chars.update(c for c in _ALPHABET if lo <= ord(c) <= hi)
+                elif sub == "CATEGORY":
+                    chars.update(_category(str(sub_av)))
+                else:
+                    chars.update(_ALPHABET)
+            folded = _folded(frozenset(chars), self.ignore_case)
+            return _ALPHABET - folded if negate else folded
+        return None
+
+    def chars(self, seq: Any, skip: int | None = None) -> frozenset[str]:
+        """Every character ``seq`` may consume, ignoring the subtree whose id is ``skip``."""
+        out: set[str] = set()
+        for op, av in seq:
+            if id(av) == skip:
+                continue
+            single = self.atom(op, av)
+            if single is not None:
+                out |= single
+                continue
+            for child in self._children(op, av, consuming=True):
+                out |= self.chars(child, skip)
+        return frozenset(out)
+
+    def first(self, seq: Any, reverse: bool = False) -> frozenset[str]:
+        """Characters a non-empty match of ``seq`` may start with (end with, when ``reverse``)."""
+        out: set[str] = set()
+        for op, av in reversed(seq) if reverse else seq:
+            single = self.atom(op, av)
+            if single is not None:
+                return frozenset(out | single)
+            for child in self._children(op, av, consuming=True):
+                out |= self.first(child, reverse)
+            if not self.nullable_item(op, av):
+                break
+        return frozenset(out)
+
+    def nullable(self, seq: Any, skip: int | None = None) -> bool:
+        """Whether ``seq`` can match the empty string (the subtree ``skip`` counted as empty)."""
+        return all(id(av) == skip or self.nullable_item(op, av, skip) for op, av in seq)
+
+    def nullable_item(self, op: Any, av: Any, skip: int | None = None) -> bool:
+        name = str(op)
+        if self.atom(op, av) is not None:
+            return False
+        if op in _REPEATS or op is _POSSESSIVE:
+            lo, _, body = av
+            return lo == 0 or self.nullable(body, skip)
+        if name == "BRANCH":
+            return any(self.nullable(branch, skip) for branch in av[1])
+        if name == "SUBPATTERN":
+            return self.nullable(av[-1], skip)
+        if op is _ATOMIC:
+            return self.nullable(av, skip)
+        if name == "GROUPREF_EXISTS":
+            _, yes, no = av
+            return self.nullable(yes, skip) or no is None or self.nullable(no, skip)
+        if name == "GROUPREF":
+            return True
+        return True  # AT, ASSERT, ASSERT_NOT: zero-width
+
+    @staticmethod
+    def _children(op: Any, av: Any, consuming: bool = False) -> list[Any]:
+        """Sub-sequences of an item (assertions only when not asking what is consumed)."""
+        name = str(op)
+        if op in _REPEATS or op is _POSSESSIVE:
+            return [av[2]]
+        if name == "BRANCH":
+            return list(av[1])
+        if name == "SUBPATTERN":
+            return [av[-1]]
+        if op is _ATOMIC:
+            return [av]
+        if name == "GROUPREF_EXISTS":
+            return [av[1]] + ([av[2]] if av[2] is not None else [])
+        if name in ("ASSERT", "ASSERT_NOT") and not consuming:
+            return [av[1]]
+        return []
+
+    # -- the unsafe shapes -----------------------------------------------------------------
+
+    def problems(self) -> Iterator[str]:
+        yield from self._walk(self.parsed, frozenset(), None)
+
+    def _walk(self, seq: Any, after: frozenset[str], outer: tuple[int, int] | None) -> Iterator[str]:
+        """Check ``seq``, where ``after`` is what may follow it and ``outer`` the (min, max) of
+        the nearest enclosing repeat that can iterate more than once (None outside any)."""
+        yield from self._adjacent(seq)
+        follows = self._follows(seq, after)
+        for (op, av), follow in zip(seq, follows, strict=True):
+            name = str(op)
+            if name in ("GROUPREF", "GROUPREF_EXISTS"):
+                yield "backreferences (\\1, (?P=name), (?(1)…)) can take exponential time"
+            if op is _POSSESSIVE or op is _ATOMIC:
+                continue  # never backtracks into itself
+            if op in _REPEATS:
+                lo, hi, body = av
+                first = self.first(body)
+                if lo != hi and outer is not None and _MAXREPEAT in (hi, outer[1]) and first & follow:
+                    yield (
+                        "a repeat nested in a repeat that can stop at more than one place, like "
+                        "(a+)+, (\\w+\\s?)+ or (.*a){10}: one run of text can be split between "
+                        "the iterations in exponentially many ways"
+                    )
+                if hi == _MAXREPEAT and self.nullable(body):
+                    yield "an unbounded repeat whose body can match empty text, like (a|)*"
+                inner = (lo, hi) if hi > 1 else outer
+                yield from self._walk(body, follow | (first if hi > 1 else frozenset()), inner)
+                continue
+            if name == "BRANCH" and outer is not None and outer[1] == _MAXREPEAT:
+                yield from self._overlapping_branches(av[1])
+            for child in self._children(op, av):
+                yield from self._walk(child, follow, outer)
+
+    def _follows(self, seq: Any, after: frozenset[str]) -> list[frozenset[str]]:
+        """For each item of ``seq``, the characters that may come right after it."""
+        follows: list[frozenset[str]] = [frozenset()] * len(seq)
+        current = after
+        for index in range(len(seq) - 1, -1, -1):
+            follows[index] = current
+            op, av = seq[index]
+            first = self.first([(op, av)])
+            current = first | current if self.nullable_item(op, av) else first
+        return follows
+
+    def _overlapping_branches(self, branches: list[Any]) -> Iterator[str]:
+        firsts = [(self.first(b), self.nullable(b)) for b in branches]
+        for i, (first_i, empty_i) in enumerate(firsts):
+            for first_j, empty_j in firsts[i + 1 :]:
+                if first_i & first_j or (empty_i and empty_j):
+                    yield (
+                        "an alternation inside an unbounded repeat whose branches can start with "
+                        "the same text, like (a|a)* or (ab|a.)*"
+                    )
+                    return
+
+    def _flat(self, seq: Any) -> list[tuple[Any, Any]]:
+        """Items of a sequence with plain (unquantified) groups expanded inline."""
+        items: list[tuple[Any, Any]] = []
+        for op, av in seq:
+            if str(op) == "SUBPATTERN":
+                items.extend(self._flat(av[-1]))
+            else:
+                items.append((op, av))
+        return items
+
+    def _adjacent(self, seq: Any) -> Iterator[str]:
+        """Two unbounded repeats that can trade characters at their boundary (``\\w+\\w+``)."""
+        items = self._flat(seq)
+        for i, (op, av) in enumerate(items):
+            if op not in _REPEATS or av[1] != _MAXREPEAT:
+                continue
+            left = self.first([(op, av)], reverse=True)
+            for op2, av2 in items[i + 1 :]:
+                if op2 in _REPEATS and av2[1] == _MAXREPEAT and left & self.first([(op2, av2)]):
+                    yield (
+                        "two unbounded repeats that can match the same characters with nothing "
+                        "required between them, like \\w+\\w* or .*.*"
+                    )
+                    return
+                if not self.nullable_item(op2, av2):
+                    break
+
+
+def _problems(pattern: str, flags: int) -> list[str]:
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except re.error as exc:
+        raise UnsafePatternError(f"invalid regular expression {pattern!r}: {exc}") from None
+    except RecursionError:
+        raise UnsafePatternError(f"regular expression {pattern[:60]!r}… is nested too deeply") from None
+    try:
+        return list(dict.fromkeys(_Analysis(parsed, flags).problems()))
+    except RecursionError:
+        return ["groups nested too deeply to analyse"]
+
+
+@lru_cache(maxsize=512)
+def check_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile ``pattern``, or raise :class:`UnsafePatternError` saying why it is refused.
+
+    Used by pack validators, so a bad pattern fails when the pack is loaded (exit code 2, with
+    the pack's path and key), never while a document is being checked.
+    """
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise UnsafePatternError(
+            f"regular expression {pattern[:40]!r}… is {len(pattern):,} characters long; "
+            f"the limit is {MAX_PATTERN_LENGTH:,} (split it into several patterns)"
+        )
+    problems = _problems(pattern, flags)
+    if problems:
+        raise UnsafePatternError(
+            f"regular expression {pattern!r} can take exponential time on some texts: "
+            + "; ".join(problems)
+            + ". Rewrite it so that each part of the text can be matched only one way "
+            "(e.g. (a+)+ -> a+, (\\w+\\s?)+ -> \\w+(?:\\s\\w+)*) or use a phrase list instead"
+        )
+    try:
+        return re.compile(pattern, flags)
+    except (re.error, RecursionError, OverflowError) as exc:
+        raise UnsafePatternError(f"invalid regular expression {pattern!r}: {exc}") from None
+
+
+def is_safe(pattern: str, flags: int = 0) -> bool:
+    """True when :func:`check_pattern` accepts ``pattern``."""
+    try:
+        check_pattern(pattern, flags)
+    except UnsafePatternError:
+        return False
+    return True
+
+
+class _Alarm(BaseException):
+    """Raised by the timer inside ``re``; a BaseException so no ``except Exception`` eats it."""
+
+
+def _can_time_out() -> bool:
+    return (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+
+
+def search(
+    pattern: str | re.Pattern[str], text: str, flags: int = 0, *, timeout: float = DEFAULT_TIMEOUT
+) -> re.Match[str] | None:
+    """``re.search`` that raises :class:`RegexTimeoutError` after ``timeout`` seconds.
+
+    The limit needs POSIX timers and the main thread (where policylint's workers run); elsewhere
+    the search runs unlimited and :func:`check_pattern`'s static check is the protection.
+    """
+    compiled = check_pattern(pattern, flags) if isinstance(pattern, str) else pattern
+    if not _can_time_out():
+        return compiled.search(text)
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise _Alarm
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            return compiled.search(text)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Alarm:
+        raise RegexTimeoutError(
+            f"regular expression {compiled.pattern!r} ran for more than {timeout:g} s on a "
+            f"{len(text):,}-character text; simplify it"
+        ) from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
