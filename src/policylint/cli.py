@@ -167,9 +167,11 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
     cache = None
     if not args.no_cache:
+        from . import nlp
         from .cache import ResultCache, default_cache_dir
 
         cache = ResultCache(args.cache_dir or default_cache_dir())
+        nlp.LEMMA_CACHE_DIR = cache.root / "lemmas"  # reduced lemma tables live with the results
 
     def config_for(path: Path) -> Any:
         config = resolver.for_path(path)
@@ -238,9 +240,9 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         if path == stdin_name and stdin_text is not None:
             return stdin_text
         try:
-            from .reader import decode
+            from .reader import read_file
 
-            return decode(Path(path).read_bytes()).text
+            return read_file(Path(path), 50_000_000).text
         except Exception:
             return None
 

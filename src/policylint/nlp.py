@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Where reduced lemma tables are cached between runs; None (the library default) writes nothing.
+#: The CLI points it into its result cache unless --no-cache is given.
+LEMMA_CACHE_DIR: Path | None = None
+
 #: Characters per spaCy call. Blocks are paragraphs, so this only bites on pathological input.
 MAX_TEXT_CHARS = 200_000
 
@@ -95,9 +99,9 @@ def lemma_table(lang: str, words: frozenset[str] = frozenset()) -> dict[str, str
         return full_lemma_table(lang)
     digest = hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:16]
     stamp = f"{path.stat().st_size}-{int(path.stat().st_mtime)}"
-    from .cache import default_cache_dir
-
-    cached = default_cache_dir() / "lemmas" / f"{lang}-{stamp}-{digest}.json"
+    if LEMMA_CACHE_DIR is None:
+        return reduce_table(full_lemma_table(lang), words)
+    cached = LEMMA_CACHE_DIR / f"{lang}-{stamp}-{digest}.json"
     try:
         data: dict[str, str] = json.loads(cached.read_text(encoding="utf-8"))
         return data

@@ -3,21 +3,61 @@
 Policies arrive as UTF-8 from editors, as UTF-16 from Word exports and as Windows-1252 from old
 websites. Reading must never guess silently: the encoding assumed is reported for every file that
 is not plain UTF-8, and a file that is not text is skipped with a reason.
+
+The order of the tests matters and is chosen so that the common cases are cheap and exact:
+
+1. a byte-order mark decides (UTF-8, UTF-16, UTF-32), since it was written on purpose;
+2. a NUL byte means binary, unless the file is UTF-16 without a BOM (every other byte NUL);
+3. valid UTF-8 is UTF-8: legacy text almost never happens to be valid UTF-8;
+4. *mostly* valid UTF-8 (a stray Windows-1252 quote pasted into a UTF-8 file) stays UTF-8
+   with the few bad bytes replaced, because reading it as a legacy encoding would garble every
+   other accented letter in the file;
+5. otherwise charset-normalizer guesses, preferring Windows-1252 whenever it reads the text
+   just as well: its guesses tie on short texts (French comes back as cp1250, one English
+   line as the Ukrainian cp1125), and Windows-1252 is by far the likeliest legacy encoding of a
+   web page or Office export (it is what browsers assume for unlabelled pages and ``latin-1``).
+
+Only regular files are read, and never more than ``max_bytes + 1`` bytes: a FIFO named
+``policy.md`` would block forever and a file that grows while it is read must not exhaust memory.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: the UTF-32 LE mark starts with UTF-16 LE's
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: Bytes handed to the encoding detector: enough to decide, bounded for 50 MB files.
+DETECT_SAMPLE_BYTES = 200_000
+#: Characters looked at for control characters (binary data that contains no NUL byte).
+_CONTROL_SAMPLE = 8_192
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+#: Formats people export policies to by mistake, recognised by their first bytes.
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document; export the policy as Markdown, HTML or plain text"),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive (a .docx or .odt file?); export the policy as Markdown, HTML or plain text",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "a Microsoft Office (.doc) file; export the policy as Markdown, HTML or plain text",
+    ),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+_FRIENDLY_NAMES = {f"cp{n}": f"windows-{n}" for n in range(1250, 1259)}
 
 
 class ReadError(Exception):
@@ -27,11 +67,99 @@ class ReadError(Exception):
 @dataclass(frozen=True, slots=True)
 class SourceText:
     text: str
+    #: The encoding assumed, as reported to users: ``utf-8``, ``utf-16``, ``windows-1252``…
     encoding: str
 
 
+def _label(codec: str) -> str:
+    """A codec's name as editors show it: ``windows-1252``, ``iso-8859-2``, ``utf-16-le``."""
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        return codec
+    if name.startswith("iso8859-"):
+        return "iso-8859-" + name.split("-", 1)[1]
+    return _FRIENDLY_NAMES.get(name, name)
+
+
+def _binary_reason(data: bytes) -> str | None:
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            return f"is {what}; not checked"
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> SourceText | None:
+    """UTF-16 text without a byte-order mark: ASCII-range characters make every other byte NUL."""
+    sample = data[: _CONTROL_SAMPLE * 2]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    pairs = len(sample) // 2
+    for codec, nuls, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls.count(0) * 10 >= pairs * 4 and other.count(0) == 0:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            if "\x00" in text or _control_share(text) > 0:
+                return None
+            return SourceText(text, codec)
+    return None
+
+
+def _control_share(text: str) -> float:
+    """Share of control characters (other than whitespace and ESC) at the start of ``text``."""
+    sample = text[:_CONTROL_SAMPLE]
+    if not sample:
+        return 0.0
+    controls = sum(1 for c in sample if (c < " " and c not in _TEXT_CONTROLS) or c == "\x7f")
+    return controls / len(sample)
+
+
+def _mostly_utf8(data: bytes) -> SourceText | None:
+    """UTF-8 with a few invalid bytes (at most one in ten non-ASCII characters), else None."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    good = non_ascii - bad
+    if bad <= 0 or good < bad * 10:
+        return None
+    noun = "byte" if bad == 1 else "bytes"
+    return SourceText(text, f"utf-8 ({bad:,} invalid {noun} replaced by U+FFFD)")
+
+
+def _detect(data: bytes) -> str:
+    """The legacy encoding of ``data``, preferring Windows-1252 when it reads as well as the best."""
+    sample = data[:DETECT_SAMPLE_BYTES]
+    try:
+        western: str | None = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a declared dependency
+        return "cp1252"
+    matches = list(from_bytes(sample))
+    if not matches:
+        return "cp1252"
+    best = matches[0]  # charset-normalizer's order: least chaos, then most coherence
+    if western is not None:
+        if str(best) == western:
+            return "cp1252"  # the same text: report the encoding people know
+        for match in matches:
+            if "cp1252" in (match.encoding, *match.could_be_from_charset) and (
+                match.chaos <= best.chaos and match.coherence >= best.coherence
+            ):
+                return "cp1252"
+    return str(best.encoding)
+
+
 def decode(data: bytes) -> SourceText:
-    """Decode file bytes: BOMs first, then UTF-8, then a detected legacy encoding."""
+    """Decode file bytes: BOMs first, then UTF-8, then a detected legacy encoding.
+
+    Raises :class:`ReadError` for binary data, with a reason a user understands.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -40,47 +168,79 @@ def decode(data: bytes) -> SourceText:
                 raise ReadError(
                     f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc}"
                 ) from None
-    if b"\x00" in data[:8192]:
-        raise ReadError("looks like a binary file (contains NUL bytes); not checked")
+    signature = _binary_reason(data)
+    if signature is not None:
+        raise ReadError(signature)
+    nul = data.find(b"\x00")
+    if nul != -1:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        raise ReadError(f"looks like a binary file (a NUL byte at byte {nul:,}); not checked")
     try:
-        return SourceText(data.decode("utf-8"), "utf-8")
+        source = SourceText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
-        pass
+        source = _mostly_utf8(data) or _legacy(data)
+    share = _control_share(source.text)
+    if share > 0.1:
+        raise ReadError(f"looks like a binary file ({share:.0%} control characters); not checked")
+    return source
+
+
+def _legacy(data: bytes) -> SourceText:
     guess = _detect(data)
-    try:
-        return SourceText(data.decode(guess), guess)
-    except (UnicodeDecodeError, LookupError):
-        return SourceText(data.decode("latin-1"), "latin-1")
+    for codec in dict.fromkeys((guess, "cp1252")):
+        try:
+            return SourceText(data.decode(codec), _label(codec))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return SourceText(data.decode("latin-1"), "iso-8859-1")  # every byte is a character
 
 
-def _detect(data: bytes) -> str:
+def _link_target(path: Path) -> str:
     try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - optional dependency
-        return "cp1252"
-    best = from_bytes(data[:200_000]).best()
-    if best is None:
-        return "cp1252"
-    return str(best.encoding)
+        return os.readlink(path)
+    except OSError:
+        return "a path that cannot be read"
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, or :class:`ReadError` saying why not.
+
+    Anything that hashes or shows a file (the result cache, the text reporter) should read it
+    through here too: ``Path.read_bytes`` blocks forever on a FIFO and reads files of any size.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ReadError(f"is a broken symbolic link (to {_link_target(path)})") from None
+        raise ReadError("does not exist") from None
+    except PermissionError:
+        raise ReadError("cannot be read: permission denied") from None
+    except OSError as exc:  # a symlink loop, a name too long…
+        raise ReadError(f"cannot be read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ReadError("is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError("is not a regular file (a FIFO, socket or device); not checked")
+    too_big = f"above the limit of {max_bytes:,} bytes (`max_file_bytes` in the config)"
+    if info.st_size > max_bytes:
+        raise ReadError(f"is {info.st_size:,} bytes, {too_big}")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except PermissionError:
+        raise ReadError("cannot be read: permission denied") from None
+    except FileNotFoundError:
+        raise ReadError("does not exist (it was removed while policylint ran)") from None
+    except OSError as exc:
+        raise ReadError(f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise ReadError(f"grew while it was read and is now {too_big}")
+    return data
 
 
 def read_file(path: Path, max_bytes: int) -> SourceText:
     """Read and decode one file, or raise :class:`ReadError` with a reason a user understands."""
-    try:
-        if path.is_symlink() and not path.exists():
-            raise ReadError("is a broken symbolic link")
-        if path.is_dir():
-            raise ReadError("is a directory, not a file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ReadError(
-                f"is {size:,} bytes, above the limit of {max_bytes:,} (`max_file_bytes` in the config)"
-            )
-        data = path.read_bytes()
-    except PermissionError:
-        raise ReadError("cannot be read: permission denied") from None
-    except FileNotFoundError:
-        raise ReadError("does not exist") from None
-    except OSError as exc:
-        raise ReadError(f"cannot be read: {exc.strerror or exc}") from None
-    return decode(data)
+    return decode(read_bytes(path, max_bytes))

@@ -24,6 +24,7 @@ from .config import Config
 from .engine import CheckedFile
 from .findings import FileReport, Finding
 from .parsers import format_for_path
+from .reader import ReadError, read_bytes
 
 #: Below this many files to check, starting worker processes costs more than it saves.
 MIN_FILES_FOR_POOL = 4
@@ -141,9 +142,9 @@ def run_tasks(
     for index, task in enumerate(tasks):
         if cache is not None:
             try:
-                data = task.path.read_bytes()
-            except OSError:
-                data = None
+                data = read_bytes(task.path, task.config.max_file_bytes)
+            except ReadError:
+                data = None  # not cached: check_file reports why it cannot be read
             if data is not None:
                 key = cache.key(data, fmt=task.fmt, display=task.display, settings=_settings(task.config))
                 keys[index] = key

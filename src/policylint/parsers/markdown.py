@@ -12,6 +12,7 @@ for suppression directives), images, and kramdown attribute lists such as ``{: #
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -22,21 +23,33 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
+# Any line ending after the opening ---: a file saved with old Mac (CR) endings has front matter too.
 _FRONT_MATTER = re.compile(
-    r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:\r?\n|\r)(?:---|\.\.\.)[ \t]*(?:\r?\n|\r|\Z)", re.S
+    r"\A(?:\ufeff)?---[ \t]*(?:\r\n?|\n)(.*?)(?:\r\n?|\n)(?:---|\.\.\.)[ \t]*(?:\r\n?|\n|\Z)", re.S
 )
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
-# kramdown inline attribute lists: "{: #id }", "{: datetime="2020-09-09" }", "{#id}"
-_IAL = re.compile(r"\s*\{:[^{}\n]*\}|\s*\{#[\w:.-]+\}\s*$")
+# kramdown inline attribute lists: "{: #id }", "{: datetime="2020-09-09" }", "{#id}". A match
+# may only start where a run of spaces starts ((?<!\s)), else a long run of spaces in a block
+# is rescanned from each of its characters: quadratic time.
+_IAL = re.compile(r"(?<!\s)\s*\{:[^{}\n]*\}|(?<!\s)\s*\{#[\w:.-]+\}\s*$")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An email address may only start where its local part starts ((?<![\w.+-])): otherwise a long
+# word with no "@" is rescanned from each of its characters (a 1 MB word took hours).
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    """CommonMark with tables and strikethrough. ``text_join`` stays off: it merges an entity or
+    escape (``&eacute;``, ``\\*``) into the text around it, so the merged text is nowhere in the
+    source and could only be placed character by character, which went astray after an image
+    or an empty link; kept apart, each piece is found exactly."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    if "text_join" in parser.core.ruler.get_all_rules():
+        parser.disable("text_join")
+    return parser
 
 
 def _blank_out(source: str, start: int, end: int) -> str:
@@ -83,6 +96,8 @@ class _InlineReader:
                 self._place(builder, child.content, limit)
                 if kind == "code_inline" or (in_link and _URLISH.fullmatch(child.content.strip())):
                     protected.append((begin, len(builder)))
+            elif kind == "text_special":  # an entity or a backslash escape: maps to its source form
+                self._place_special(builder, child.content, child.markup, limit)
             elif kind in ("softbreak", "hardbreak"):
                 if not builder.ends_with_space():
                     nl = self._find_break(limit)
@@ -120,6 +135,15 @@ class _InlineReader:
                     self.directives.append(directive)
             self.cursor = pos + len(content)
 
+    def _place_special(self, builder: TextBuilder, text: str, form: str, limit: int) -> None:
+        """Append the character(s) an entity or escape stands for, mapped to the whole ``form``."""
+        pos = self.source.find(form, self.cursor, limit) if form else -1
+        if pos == -1:
+            self._place(builder, text, limit)
+            return
+        builder.replaced(text, pos, len(form))
+        self.cursor = pos + len(form)
+
     def _place(self, builder: TextBuilder, text: str, limit: int) -> None:
         """Append ``text``, mapped to where it stands in the source (searching from the cursor)."""
         if not text:
@@ -129,9 +153,16 @@ class _InlineReader:
             builder.verbatim(text, pos)
             self.cursor = pos + len(text)
             return
-        # Not verbatim (an entity such as &amp; or a backslash escape): align char by char.
+        # Not verbatim (a code span over several lines, an entity): align char by char.
         src = self.source
         for ch in text:
+            if ch.isspace() and self.cursor < limit and src[self.cursor].isspace():
+                # A code span turns each line ending into a space: map the space to the break
+                # (both characters of a CRLF), so positions match whatever the line endings.
+                width = 2 if src.startswith("\r\n", self.cursor) else 1
+                builder.replaced(ch, self.cursor, width)
+                self.cursor += width
+                continue
             found = src.find(ch, self.cursor, min(limit, self.cursor + 12))
             if found == -1:
                 # The character stands for a longer form (an entity): map it to the form.
@@ -183,16 +214,30 @@ def _strip_ial(block: Block) -> Block | None:
     return stripped
 
 
+def _comments(text: str) -> Iterator[tuple[int, str]]:
+    """(index of the closing ``>``, body) of each ``<!-- … -->`` in ``text``, in linear time
+    (a regex search restarts at every unclosed ``<!--``: quadratic on ``<!-- <!-- <!-- …``)."""
+    start = text.find("<!--")
+    while start != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            return
+        yield end + 2, text[start + 4 : end]
+        start = text.find("<!--", end + 3)
+
+
 def _html_block_directives(token: Token, source: str, lines: LineIndex, out: list[Directive]) -> None:
+    """Directives in an HTML block, each on the line where its comment ends.
+
+    The block's content has the source's lines one for one (markdown-it turns CRLF and CR into
+    LF, so offsets differ but line counts do not), so the line is counted in the content.
+    """
     assert token.map is not None
-    base = lines.line_start(token.map[0] + 1)
-    block_source = source[base : base + len(token.content) + 64]
-    for match in _COMMENT.finditer(token.content):
-        # Find the comment in the source to get the line of its end.
-        pos = block_source.find(match.group(0))
-        end_offset = base + (pos if pos != -1 else match.start()) + len(match.group(0)) - 1
-        line, _ = lines.position(end_offset)
-        directive = parse_directive(match.group(1), line)
+    content = token.content
+    first_line = token.map[0] + 1
+    for close, body in _comments(content):
+        line = first_line + content.count("\n", 0, close)
+        directive = parse_directive(body, line)
         if directive is not None:
             out.append(directive)
 
