@@ -156,3 +156,12 @@ def test_the_document_title_is_not_a_section_of_its_own() -> None:
     assert [f.rule for f in report.findings] == ["sections.missing-contact"]
     kinds = {s.title: s.kind for s in report.files[0].sections}
     assert kinds["Our story"] == "other"
+
+
+def test_unsupported_language_note_follows_selection() -> None:
+    french = (
+        "# Politique\n\n"
+        + "Nous utilisons vos données pour livrer vos commandes et nous ne les vendons jamais. " * 8
+    )
+    assert check_text(french, config=Config(ignore=["language"])).findings == []
+    assert check_text(french, config=Config(select=["jargon"])).findings == []

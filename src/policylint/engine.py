@@ -196,7 +196,9 @@ def check_document(document: Document, config: Config) -> CheckedFile:
     ignored = _per_file_ignored(document.path, config)
     if not ctx.supported_language:
         # English vocabulary on a French page would only produce noise: say so once instead.
-        if not any(_matches(p, "language.unsupported") for p in ignored):
+        spec = catalog_for(config).rules.get("language.unsupported")
+        wanted = spec is None or is_selected(spec, config)
+        if wanted and not any(_matches(p, "language.unsupported") for p in ignored):
             known = ", ".join(sorted(catalog_for(config).languages))
             code = document.language if document.language != "und" else "not recognised"
             findings.append(
