@@ -247,13 +247,13 @@ class _Analysis:
                         "(a+)+, (\\w+\\s?)+ or (.*a){10}: one run of text can be split between "
                         "the iterations in exponentially many ways"
                     )
-                if hi == _MAXREPEAT and self.nullable(body):
-                    yield "an unbounded repeat whose body can match empty text, like (a|)*"
+                if hi > 1 and lo != hi and self.nullable(body):
+                    yield "a repeat whose body can match empty text, like (a|)* or (,?\\s?){5}"
                 inner = (lo, hi) if hi > 1 else outer
                 yield from self._walk(body, follow | (first if hi > 1 else frozenset()), inner)
                 continue
-            if name == "BRANCH" and outer is not None and outer[1] == _MAXREPEAT:
-                yield from self._overlapping_branches(av[1])
+            if name == "BRANCH" and outer is not None:  # (a|a){2} inside *: 2 ways per run, again and again
+                yield from self._overlapping_branches(av[1], follow)
             for child in self._children(op, av):
                 yield from self._walk(child, follow, outer)
 
@@ -268,14 +268,22 @@ class _Analysis:
             current = first | current if self.nullable_item(op, av) else first
         return follows
 
-    def _overlapping_branches(self, branches: list[Any]) -> Iterator[str]:
+    def _overlapping_branches(self, branches: list[Any], follow: frozenset[str]) -> Iterator[str]:
+        """An alternation in a repeat is ambiguous when two branches can start alike, or when
+        one can match nothing while another starts with what may follow: ``(a|aa)*``, which
+        ``re`` rewrites as ``(a(|a))*``."""
         firsts = [(self.first(b), self.nullable(b)) for b in branches]
         for i, (first_i, empty_i) in enumerate(firsts):
             for first_j, empty_j in firsts[i + 1 :]:
-                if first_i & first_j or (empty_i and empty_j):
+                if (
+                    first_i & first_j
+                    or (empty_i and empty_j)
+                    or (empty_i and first_j & follow)
+                    or (empty_j and first_i & follow)
+                ):
                     yield (
-                        "an alternation inside an unbounded repeat whose branches can start with "
-                        "the same text, like (a|a)* or (ab|a.)*"
+                        "an alternation inside a repeat whose branches can match the same text, "
+                        "like (a|a)*, (a|aa)* or (ab|a.)*"
                     )
                     return
 
