@@ -150,7 +150,8 @@ def test_hook_fails_a_bad_policy_and_passes_a_good_one(
     except subprocess.CalledProcessError:
         pytest.skip(f"{ROOT} is not a git repository with a commit; pre-commit installs hooks from one")
 
-    cache_dir = Path(request.config.cache.mkdir("pre-commit"))
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    cache_dir = Path(cache.mkdir("pre-commit")) if cache is not None else tmp_path / "pre-commit-cache"
     repo, rev = hook_source(cache_dir)
 
     work = tmp_path / "policies"

@@ -38,6 +38,8 @@ _BOMS = (
 )
 #: Bytes handed to the encoding detector: enough to decide, bounded for 50 MB files.
 DETECT_SAMPLE_BYTES = 200_000
+#: How much more "mess" Windows-1252 may show than the detector's best guess and still win.
+_CHAOS_SLACK = 0.03
 #: Characters looked at for control characters (binary data that contains no NUL byte).
 _CONTROL_SAMPLE = 8_192
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
@@ -130,28 +132,33 @@ def _mostly_utf8(data: bytes) -> SourceText | None:
 
 
 def _detect(data: bytes) -> str:
-    """The legacy encoding of ``data``, preferring Windows-1252 when it reads as well as the best."""
+    """The legacy encoding of ``data``, preferring Windows-1252 when it reads as well as the best.
+
+    charset-normalizer's ranking ties on many texts (an English page with one "é" reads equally
+    well as cp1250, cp775 or mac-latin2) and which of the tied encodings comes first is not
+    stable across machines. So Windows-1252 is scored on its own and wins whenever it is no
+    more chaotic (within a little: ``õ`` and ``ä`` decoded right still count as "mess" at times)
+    and no less coherent than the best guess. A Croatian cp1250 text stays cp1250: read as
+    Windows-1252 its "č" and "ć" become "è" and "æ", which is less coherent.
+    """
     sample = data[:DETECT_SAMPLE_BYTES]
     try:
-        western: str | None = sample.decode("cp1252")
+        sample.decode("cp1252")
+        western = True
     except UnicodeDecodeError:
-        western = None
+        western = False
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - a declared dependency
         return "cp1252"
-    matches = list(from_bytes(sample))
-    if not matches:
+    best = from_bytes(sample).best()
+    if best is None:
         return "cp1252"
-    best = matches[0]  # charset-normalizer's order: least chaos, then most coherence
-    if western is not None:
-        if str(best) == western:
-            return "cp1252"  # the same text: report the encoding people know
-        for match in matches:
-            if "cp1252" in (match.encoding, *match.could_be_from_charset) and (
-                match.chaos <= best.chaos and match.coherence >= best.coherence
-            ):
-                return "cp1252"
+    if not western or "cp1252" in (best.encoding, *best.could_be_from_charset):
+        return "cp1252" if western else str(best.encoding)
+    own = from_bytes(sample, cp_isolation=["cp1252"]).best()
+    if own is not None and own.chaos <= best.chaos + _CHAOS_SLACK and own.coherence >= best.coherence - 1e-9:
+        return "cp1252"
     return str(best.encoding)
 
 

@@ -7,18 +7,22 @@ would freeze every CI run that uses it. So a pattern is checked once, when its p
 and refused with a message that says why and how to rewrite it.
 
 The check is static: it reads the pattern's syntax tree (``re._parser``, the parser ``re``
-itself uses) and refuses the shapes that make backtracking blow up:
+itself uses) and refuses the shapes that make backtracking blow up. Each is a way for one piece
+of text to be matched in many ways, which a failing match then tries one by one:
 
-* a repeat inside a repeat whose iterations can split the same text in more than one way:
-  ``(a+)+``, ``(a*)*``, ``(\\w+\\s?)+``, ``(.*a){10}``. Nesting alone is fine when something the
-  inner repeat cannot match must stand between two of its runs: ``(?:\\w+\\s+)*``,
-  ``(\\d{1,3}\\.){3}``;
-* an alternation inside an unbounded repeat whose branches can start with the same character:
-  ``(a|a)*``, ``(a|ab)+``;
-* an unbounded repeat whose body can match nothing: ``(a|)*``;
-* two unbounded repeats over overlapping characters with nothing required between them:
+* a variable repeat inside a repeat that could stop where what follows it starts:
+  ``(a+)+``, ``(a*)*``, ``(\\w+\\s?)+``, ``(.*a){10}``, and bounded ones too,
+  ``(?:[ab]{0,5}){0,5}``. Nesting is fine when what follows the inner repeat cannot start like
+  it: ``(?:\\w+\\s+)*``, ``(\\d{1,3}\\.){3}``;
+* an alternation inside a repeat whose branches can match the same text: ``(a|a)*``,
+  ``(a|aa)*``, ``(ab|a.)*`` (word lists such as ``(?:email|e-mail|mail)+`` are fine);
+* a repeat whose body can match nothing: ``(a|)*``;
+* two unbounded repeats that can trade characters with nothing required between them:
   ``\\w+\\w+``, ``.*.*`` (polynomial, but a 1 MB policy makes that hours);
 * backreferences (``\\1``, ``(?(1)…)``), whose matching is NP-hard in general.
+
+Random patterns (tests/test_fuzz.py) check the claim that what is accepted never backtracks
+exponentially.
 
 Characters are compared on a fixed sample alphabet (all of Latin-1 and Latin Extended-A/B plus
 representatives of other scripts, digits, spaces and symbols), which is exact for the ASCII
@@ -248,7 +252,7 @@ class _Analysis:
                         "the iterations in exponentially many ways"
                     )
                 if hi > 1 and lo != hi and self.nullable(body):
-                    yield "a repeat whose body can match empty text, like (a|)* or (,?\\s?){5}"
+                    yield "a repeat whose body can match empty text, like (a|)* or (,?\\s?){0,5}"
                 inner = (lo, hi) if hi > 1 else outer
                 yield from self._walk(body, follow | (first if hi > 1 else frozenset()), inner)
                 continue
@@ -268,19 +272,46 @@ class _Analysis:
             current = first | current if self.nullable_item(op, av) else first
         return follows
 
+    def _literal(self, seq: Any) -> str | None:
+        """The text a branch of plain characters matches (case-folded), None for anything else."""
+        chars = []
+        for op, av in seq:
+            if str(op) != "LITERAL":
+                return None
+            chars.append(chr(av))
+        text = "".join(chars)
+        return text.casefold() if self.ignore_case else text
+
+    def _ambiguous_pair(self, a: Any, b: Any, follow: frozenset[str]) -> bool:
+        """Whether two branches of an alternation in a repeat can share a piece of text.
+
+        Two words are ambiguous only if one is the other or a prefix of it followed by what may
+        follow (``cat|cats`` before ``s``); word lists like ``email|e-mail|mail`` are not.
+        Anything else is compared by first characters, which errs on the side of refusing.
+        """
+        text_a, text_b = self._literal(a), self._literal(b)
+        if text_a is not None and text_b is not None:
+            short, long = sorted((text_a, text_b), key=len)
+            if not long.startswith(short):
+                return False
+            rest = long[len(short) :]
+            return not rest or bool(_folded(frozenset(rest[0]), self.ignore_case) & follow)
+        first_a, first_b = self.first(a), self.first(b)
+        empty_a, empty_b = self.nullable(a), self.nullable(b)
+        return bool(
+            first_a & first_b
+            or (empty_a and empty_b)
+            or (empty_a and first_b & follow)
+            or (empty_b and first_a & follow)
+        )
+
     def _overlapping_branches(self, branches: list[Any], follow: frozenset[str]) -> Iterator[str]:
-        """An alternation in a repeat is ambiguous when two branches can start alike, or when
+        """An alternation in a repeat is ambiguous when two branches can match the same text, or
         one can match nothing while another starts with what may follow: ``(a|aa)*``, which
         ``re`` rewrites as ``(a(|a))*``."""
-        firsts = [(self.first(b), self.nullable(b)) for b in branches]
-        for i, (first_i, empty_i) in enumerate(firsts):
-            for first_j, empty_j in firsts[i + 1 :]:
-                if (
-                    first_i & first_j
-                    or (empty_i and empty_j)
-                    or (empty_i and first_j & follow)
-                    or (empty_j and first_i & follow)
-                ):
+        for i, branch in enumerate(branches):
+            for other in branches[i + 1 :]:
+                if self._ambiguous_pair(branch, other, follow):
                     yield (
                         "an alternation inside a repeat whose branches can match the same text, "
                         "like (a|a)*, (a|aa)* or (ab|a.)*"

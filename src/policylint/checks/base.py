@@ -189,6 +189,9 @@ LONG_RUN_CHARS = 32
 _LONG_RUN = re.compile(rf"\S{{{LONG_RUN_CHARS + 1},}}")
 _WORD_OR_CHAR = re.compile(r"\w+|\S")
 _LINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}://|www\.|mailto:", re.IGNORECASE)
+# Ends of whitespace runs (the lookbehinds keep the scans linear inside long runs of spaces).
+_SENTENCE_GAP = re.compile(r"[.!?…]\s+(?=\S)|(?<!\s)\n\s*(?=\S)")
+_GAP = re.compile(r"(?<!\s)\s+(?=\S)")
 _OPENERS = frozenset("([{<\"'«“‘„¿¡")
 _CLOSERS = frozenset(")]}>\"'»”’.,;:!?…")
 
@@ -224,19 +227,21 @@ def _run_words(run: str) -> list[str]:
 
 
 def _cut(text: str, start: int, limit: int) -> int:
-    """Where to end a piece of ``text[start:]`` of at most ``limit`` characters: after a
-    sentence end if there is one in the second half, else after a space, else at the limit."""
+    """Where to end a piece of ``text[start:]`` of at most ``limit`` characters.
+
+    Always at the end of a run of whitespace, so that no token and no whitespace token is split
+    and each piece tokenises exactly as the same characters do inside the whole text; after a
+    sentence end if there is one in the second half of the window, else after any space.
+    """
     end = start + limit
-    floor = start + limit // 2
-    best = max(text.rfind(mark, floor, end) for mark in (". ", "! ", "? ", "\n"))
-    if best == -1:
-        best = max(text.rfind(space, start + 1, end) for space in " \t")
-    cut = best + 1
-    if cut <= start:
-        return end
-    while cut < end and text[cut].isspace():  # keep a run of spaces in one piece, as spaCy sees it
-        cut += 1
-    return cut
+    for pattern, lo in ((_SENTENCE_GAP, start + limit // 2), (_GAP, start + 1)):
+        cut = -1
+        for match in pattern.finditer(text, lo, end + 1):  # +1: the lookahead sees text[end]
+            if match.end() <= end:
+                cut = match.end()
+        if cut > start:
+            return cut
+    return end  # no whitespace at all (or one run of it) in the window: nothing better exists
 
 
 def _pieces(text: str, limit: int) -> list[_Piece]:
@@ -284,13 +289,14 @@ def _resplit_sentences(nlp: Language, doc: Doc) -> None:
         return  # a trained sentence splitter: keep its per-piece decisions
     punct_chars: Any = getattr(nlp.get_pipe("sentencizer"), "punct_chars", ())
     seen_period = False
-    for token in doc:
+    for token in doc:  # spaCy's Sentencizer.predict, token by token
         in_punct_chars = token.text in punct_chars
-        starts = token.i == 0 or (seen_period and not token.is_punct and not in_punct_chars)
-        if starts:
+        after_period = seen_period and not token.is_punct and not in_punct_chars
+        if after_period:
             seen_period = False
         elif in_punct_chars:
             seen_period = True
+        starts = after_period or token.i == 0
         if token.is_sent_start != starts:
             token.is_sent_start = starts
 

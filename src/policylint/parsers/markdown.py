@@ -33,6 +33,7 @@ _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 # is rescanned from each of its characters: quadratic time.
 _IAL = re.compile(r"(?<!\s)\s*\{:[^{}\n]*\}|(?<!\s)\s*\{#[\w:.-]+\}\s*$")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 # An email address may only start where its local part starts ((?<![\w.+-])): otherwise a long
 # word with no "@" is rescanned from each of its characters (a 1 MB word took hours).
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -91,21 +92,29 @@ class _InlineReader:
         in_link = 0
         for child in token.children or []:
             kind = child.type
-            if kind in ("text", "code_inline"):
+            if kind == "text":
                 begin = len(builder)
                 self._place(builder, child.content, limit)
-                if kind == "code_inline" or (in_link and _URLISH.fullmatch(child.content.strip())):
+                if in_link and _URLISH.fullmatch(child.content.strip()):
                     protected.append((begin, len(builder)))
+            elif kind == "code_inline":
+                begin = len(builder)
+                self._place_code(builder, child.content, child.markup, limit)
+                protected.append((begin, len(builder)))
             elif kind == "text_special":  # an entity or a backslash escape: maps to its source form
                 self._place_special(builder, child.content, child.markup, limit)
             elif kind in ("softbreak", "hardbreak"):
                 if not builder.ends_with_space():
-                    nl = self._find_break(limit)
-                    builder.replaced(" ", nl, 1)
+                    nl, width = self._find_break(limit)
+                    builder.replaced(" ", nl, width)
             elif kind == "link_open":
                 in_link += 1
             elif kind == "link_close":
                 in_link = max(0, in_link - 1)
+                if child.markup != "autolink":
+                    self._skip_link_tail(limit)
+            elif kind == "image":
+                self._skip_image(limit)
             elif kind == "html_inline":
                 self._html_inline(child.content, limit)
         text = builder.text()
@@ -115,14 +124,14 @@ class _InlineReader:
         block.protected = sorted(protected)
         return _strip_ial(block)
 
-    def _find_break(self, limit: int) -> int:
-        pos = self.source.find("\n", self.cursor, limit)
-        if pos == -1:
-            pos = self.source.find("\r", self.cursor, limit)
-        if pos == -1:
-            return self.cursor
-        self.cursor = pos + 1
-        return pos
+    def _find_break(self, limit: int) -> tuple[int, int]:
+        """Start and width of the next line break: all of a CRLF, so that a finding never starts
+        between its two characters (a column past the end of the line)."""
+        match = _LINE_BREAK.search(self.source, self.cursor, limit)
+        if match is None:
+            return self.cursor, 1
+        self.cursor = match.end()
+        return match.start(), match.end() - match.start()
 
     def _html_inline(self, content: str, limit: int) -> None:
         pos = self.source.find(content, self.cursor, limit)
@@ -134,6 +143,89 @@ class _InlineReader:
                 if directive is not None:
                     self.directives.append(directive)
             self.cursor = pos + len(content)
+
+    def _place_code(self, builder: TextBuilder, text: str, fence: str, limit: int) -> None:
+        """Append a code span's content, searched only between its backtick fences: a span of
+        just a line break (read as a space) would otherwise be "found" at the next space of the
+        paragraph, and everything after it misplaced."""
+        src = self.source
+        start = src.find(fence, self.cursor, limit) if fence else -1
+        close = start + len(fence) if start != -1 else -1
+        while close != -1:
+            close = src.find(fence, close, limit)
+            if close == -1 or (src[close - 1] != "`" and not src.startswith("`", close + len(fence))):
+                break
+            close += 1  # part of a longer run of backticks: not the closing fence
+        if start == -1 or close == -1:
+            self._place(builder, text, limit)
+            return
+        self.cursor = start + len(fence)
+        self._place(builder, text, close)
+        self.cursor = close + len(fence)
+
+    def _skip_link_tail(self, limit: int) -> None:
+        """Move past ``](destination "title")`` or ``][label]`` after a link's text, so that text
+        after the link is not looked for inside its URL."""
+        close = self.source.find("]", self.cursor, limit)
+        if close != -1:
+            self._skip_destination(close + 1, limit)
+
+    def _skip_image(self, limit: int) -> None:
+        """Move past ``![alt](destination)``: an image's alt text and URL are not prose."""
+        src = self.source
+        start = src.find("![", self.cursor, limit)
+        if start == -1:
+            return
+        depth, i = 0, start + 1
+        while i < limit:
+            ch = src[i]
+            if ch == "\\":
+                i += 2
+                continue
+            depth += (ch == "[") - (ch == "]")
+            if depth == 0:
+                break
+            i += 1
+        if i < limit:
+            self._skip_destination(i + 1, limit)
+
+    def _skip_destination(self, end: int, limit: int) -> None:
+        """Move the cursor to ``end``, past a ``(destination)`` or ``[label]`` starting there."""
+        src = self.source
+        self.cursor = end
+        if src.startswith("(", end):
+            self.cursor = self._balanced(end, limit)
+        elif src.startswith("[", end):
+            label_end = src.find("]", end + 1, limit)
+            self.cursor = label_end + 1 if label_end != -1 else end
+
+    def _balanced(self, open_at: int, limit: int) -> int:
+        """Just past the ``)`` that closes the ``(`` at ``open_at`` (escapes, ``<…>`` and quoted
+        titles respected); ``open_at + 1`` when it is not closed within the paragraph."""
+        src = self.source
+        depth, i = 0, open_at
+        quote = ""
+        while i < limit:
+            ch = src[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'" and src[i - 1].isspace():
+                quote = ch
+            elif ch == "<" and i == open_at + 1:
+                close = src.find(">", i, limit)
+                i = close if close != -1 else i
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            i += 1
+        return open_at + 1
 
     def _place_special(self, builder: TextBuilder, text: str, form: str, limit: int) -> None:
         """Append the character(s) an entity or escape stands for, mapped to the whole ``form``."""
@@ -194,6 +286,9 @@ def _strip_ial(block: Block) -> Block | None:
     builder = TextBuilder()
     protected: list[tuple[int, int]] = []
     for start, end in pieces:
+        if not len(builder):  # what an attribute list leaves at the start (a line break) goes too
+            while start < end and text[start].isspace():
+                start += 1
         chunk = text[start:end]
         if not chunk:
             continue
