@@ -33,3 +33,19 @@ def test_source_map_maps_verbatim_and_replaced_text() -> None:
     i = text.index("next")
     assert source[smap.start(i) : smap.end(i + 4)] == "next"
     assert source[smap.start(4) : smap.end(5)] == "B"
+
+
+def test_source_map_starts_agrees_with_start_for_every_offset() -> None:
+    """``starts`` is the bulk form of ``start``: the same value for each offset, including text
+    before the first piece, replaced pieces (an entity), and offsets past the end."""
+    builder = TextBuilder()
+    builder.verbatim("Call ", 10)
+    builder.replaced("&", 15, 5)  # "&amp;"
+    builder.verbatim(" us", 20)
+    builder.replaced(" ", 23, 2)  # a CRLF folded into a space
+    builder.verbatim("today", 25)
+    smap = builder.smap
+    for length in (0, 3, len(builder), len(builder) + 4):
+        assert smap.starts(length) == [smap.start(i) for i in range(length)], length
+    empty = TextBuilder().smap
+    assert empty.starts(3) == [empty.start(i) for i in range(3)]

@@ -12,6 +12,7 @@ from .engine import CheckedFile, check_source, read_error_finding
 from .findings import FileReport, Report
 from .parsers import FORMATS, format_for_path, parse
 from .reader import ReadError, read_file
+from .timings import TIMINGS
 
 ProgressCallback = Callable[[Path], None]
 
@@ -53,7 +54,8 @@ def check_file(path: Path, config: Config, fmt: str | None = None, display: str 
     shown = display or str(path)
     chosen = fmt or format_for_path(str(path)) or "text"
     try:
-        source = read_file(path, config.max_file_bytes)
+        with TIMINGS.timed("read"):
+            source = read_file(path, config.max_file_bytes)
     except ReadError as exc:
         return CheckedFile(
             FileReport(path=shown, format=chosen), [read_error_finding(shown, str(exc), config)]

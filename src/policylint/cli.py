@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -66,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--today", type=_date, help="date to measure staleness against (YYYY-MM-DD)")
     check.add_argument("--language", help="force the language of every document (e.g. en, da)")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    check.add_argument(
+        "--timings",
+        action="store_true",
+        help="print where the time went (reading, parsing, spaCy, each rule family) on stderr",
+    )
     check.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     check.add_argument(
@@ -207,11 +213,29 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             assert progress is not None
             progress.advance(task_id)
 
+    started = time.perf_counter()
+    misses_before = cache.misses if cache is not None else 0
     try:
         results.extend(run_tasks(tasks, jobs=args.jobs, cache=cache, progress=advance))
     finally:
         if progress is not None:
             progress.stop()
+    if args.timings:
+        from .runner import MIN_FILES_FOR_POOL, default_jobs
+        from .timings import TIMINGS, render
+
+        rechecked = (cache.misses - misses_before) if cache is not None else len(tasks)
+        jobs = (args.jobs or default_jobs()) if rechecked >= MIN_FILES_FOR_POOL else 1
+        print(
+            render(
+                TIMINGS.take(),
+                files=len(tasks),
+                from_cache=len(tasks) - rechecked,
+                wall=time.perf_counter() - started,
+                jobs=min(jobs, max(1, rechecked)),
+            ),
+            file=sys.stderr,
+        )
     if cache is not None and cache.misses:
         cache.prune()
 

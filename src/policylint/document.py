@@ -104,6 +104,29 @@ class SourceMap:
             return seg.source_start + rel
         return seg.source_start
 
+    def starts(self, length: int) -> list[int]:
+        """``[self.start(i) for i in range(length)]``, built a segment at a time: rules that map
+        many offsets back (link targets in a long paragraph) would otherwise bisect per character."""
+        segments = self._segments
+        if not segments:
+            return [0] * length
+        out: list[int] = []
+        for index, seg in enumerate(segments):
+            stop = segments[index + 1].text_start if index + 1 < len(segments) else length
+            stop = min(stop, length)
+            if index == 0 and seg.text_start > 0:  # before the first segment: its start
+                out.extend([seg.source_start] * min(seg.text_start, length))
+            inside = min(seg.text_start + seg.text_len, stop)
+            if inside > seg.text_start:
+                if seg.text_len == seg.source_len:
+                    out.extend(range(seg.source_start, seg.source_start + inside - seg.text_start))
+                else:
+                    out.extend([seg.source_start] * (inside - seg.text_start))
+            after = max(inside, seg.text_start)
+            if stop > after:
+                out.extend([seg.source_start + seg.source_len] * (stop - after))
+        return out
+
     def end(self, offset: int) -> int:
         """Source offset just past the text character before ``offset`` (an exclusive end)."""
         if offset <= 0:

@@ -32,6 +32,7 @@ from .parsers import parse
 from .profiles import detect_profile
 from .selection import is_selected, severity_for, validate_patterns
 from .suppress import apply_suppressions
+from .timings import TIMINGS, rule_label
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +192,8 @@ def analyse(document: Document, config: Config) -> tuple[LanguagePack, CheckCont
 
 def check_document(document: Document, config: Config) -> CheckedFile:
     """Run every selected rule over a parsed document."""
-    pack, ctx = analyse(document, config)
+    with TIMINGS.timed("classify"):
+        pack, ctx = analyse(document, config)
     findings: list[Finding] = []
     ignored = _per_file_ignored(document.path, config)
     if not ctx.supported_language:
@@ -217,8 +219,9 @@ def check_document(document: Document, config: Config) -> CheckedFile:
         if rule.spec.profiles is not None and ctx.profile_name not in rule.spec.profiles:
             continue
         try:
-            for hit in rule.check(ctx):
-                findings.append(_hit_to_finding(hit, rule, document, config))
+            with TIMINGS.timed(rule_label(rule.id)):
+                for hit in rule.check(ctx):
+                    findings.append(_hit_to_finding(hit, rule, document, config))
         except Exception as exc:  # a rule must never take the file's other findings down with it
             log.debug("rule %s crashed on %s", rule.id, document.path, exc_info=True)
             where = traceback.extract_tb(exc.__traceback__)[-1]
@@ -259,7 +262,8 @@ def file_report(document: Document, pack: LanguagePack) -> FileReport:
 def check_source(source: str, fmt: str, path: str, config: Config, encoding: str = "utf-8") -> CheckedFile:
     """Parse and check text already in memory; a parser crash becomes an ``io.parse-error`` finding."""
     try:
-        document = parse(source, fmt, path)
+        with TIMINGS.timed("parse"):
+            document = parse(source, fmt, path)
     except RecursionError:
         return _unparsable(path, fmt, "is nested too deeply to parse", config)
     except Exception as exc:

@@ -25,6 +25,7 @@ from .engine import CheckedFile
 from .findings import FileReport, Finding
 from .parsers import format_for_path
 from .reader import ReadError, read_bytes
+from .timings import TIMINGS
 
 #: Below this many files to check, starting worker processes costs more than it saves.
 MIN_FILES_FOR_POOL = 4
@@ -67,10 +68,15 @@ def _from_json(data: dict[str, Any]) -> CheckedFile | None:
         return None  # a corrupt or outdated entry is a miss
 
 
-def _check_task(task: Task) -> CheckedFile:
+def _check_task(task: Task) -> tuple[CheckedFile, dict[str, float]]:
+    """Check one file; also return the seconds it added to this process's timings (a worker
+    sends them back to the parent with the result)."""
     from .api import check_file
 
-    return check_file(task.path, task.config, task.fmt, task.display)
+    before = dict(TIMINGS.seconds)
+    checked = check_file(task.path, task.config, task.fmt, task.display)
+    spent = {label: value - before.get(label, 0.0) for label, value in TIMINGS.seconds.items()}
+    return checked, {label: value for label, value in spent.items() if value > 0}
 
 
 def _crash_result(task: Task) -> CheckedFile:
@@ -109,23 +115,44 @@ def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, Checke
     if multiprocessing.get_start_method(allow_none=True) in (None, "fork") and sys.platform.startswith(
         "linux"
     ):
-        _warm_up(pending)
+        with TIMINGS.timed("warm-up"):
+            _warm_up(pending)
     with _pool(jobs) as pool:
-        futures: dict[Future[CheckedFile], Task] = {pool.submit(_check_task, t): t for t in pending}
+        futures: dict[Future[tuple[CheckedFile, dict[str, float]]], Task] = {
+            pool.submit(_check_task, t): t for t in pending
+        }
         broken: list[Task] = []
         for future, task in futures.items():
             try:
-                done(task, future.result())
+                checked, spent = future.result()
             except BrokenProcessPool:
                 broken.append(task)
+                continue
+            TIMINGS.add(spent)
+            done(task, checked)
     # A dead worker breaks the whole pool: re-check the unfinished files one per fresh process,
     # so only the file that really kills a process is reported as crashed.
     for task in broken:
         with _pool(1) as single:
             try:
-                done(task, single.submit(_check_task, task).result())
+                checked, spent = single.submit(_check_task, task).result()
             except BrokenProcessPool:
                 done(task, _crash_result(task))
+                continue
+            TIMINGS.add(spent)
+            done(task, checked)
+
+
+def _cached(cache: ResultCache, index: int, task: Task, keys: dict[int, str]) -> CheckedFile | None:
+    """The cached result of a task, if any; records its cache key in ``keys`` either way."""
+    try:
+        data = read_bytes(task.path, task.config.max_file_bytes)
+    except ReadError:
+        return None  # not cached: check_file reports why it cannot be read
+    key = cache.key(data, fmt=task.fmt, display=task.display, settings=_settings(task.config))
+    keys[index] = key
+    cached = cache.get(key)
+    return _from_json(cached) if cached is not None else None
 
 
 def run_tasks(
@@ -141,20 +168,13 @@ def run_tasks(
     misses: list[tuple[int, Task]] = []
     for index, task in enumerate(tasks):
         if cache is not None:
-            try:
-                data = read_bytes(task.path, task.config.max_file_bytes)
-            except ReadError:
-                data = None  # not cached: check_file reports why it cannot be read
-            if data is not None:
-                key = cache.key(data, fmt=task.fmt, display=task.display, settings=_settings(task.config))
-                keys[index] = key
-                cached = cache.get(key)
-                hit = _from_json(cached) if cached is not None else None
-                if hit is not None:
-                    results[index] = hit
-                    if progress is not None:
-                        progress()
-                    continue
+            with TIMINGS.timed("cache"):
+                hit = _cached(cache, index, task, keys)
+            if hit is not None:
+                results[index] = hit
+                if progress is not None:
+                    progress()
+                continue
         misses.append((index, task))
 
     index_of = {id(task): index for index, task in misses}
@@ -177,7 +197,7 @@ def run_tasks(
         _run_parallel([t for _, t in misses], min(workers, len(misses)), done)
     else:
         for _, task in misses:
-            done(task, _check_task(task))
+            done(task, _check_task(task)[0])  # this process's TIMINGS already has its seconds
     return [results[i] for i in range(len(tasks))]
 
 

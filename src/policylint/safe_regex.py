@@ -95,7 +95,10 @@ def _category(name: str) -> frozenset[str]:
     return _ALPHABET  # an unknown category: assume it matches anything
 
 
+@lru_cache(maxsize=4096)
 def _folded(chars: frozenset[str], ignore_case: bool) -> frozenset[str]:
+    r"""``chars`` with their other-case forms (cached: the same classes recur in every pattern,
+    and folding all of ``\w`` each time made loading the built-in packs take a second)."""
     if not ignore_case:
         return chars
     return frozenset(v for c in chars for v in (c, c.lower(), c.upper()) if len(v) == 1) & _ALPHABET | chars

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from pydantic import BaseModel, ConfigDict
 
 from ..document import Block, Document, Section
+from ..timings import TIMINGS
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -88,7 +89,8 @@ class CheckContext:
     def nlp(self) -> Language:
         from ..nlp import pipeline_for
 
-        return pipeline_for(self.language, self._nlp_model)
+        with TIMINGS.timed("nlp"):  # the first call in a process imports spaCy
+            return pipeline_for(self.language, self._nlp_model)
 
     def _prose_blocks(self) -> list[Block]:
         blocks: list[Block] = []
@@ -113,7 +115,9 @@ class CheckContext:
         if not self._batched:
             self._batched = True
             pending = [b for b in self._prose_blocks() if id(b) not in self._docs]
-            for blk, parsed in zip(pending, _parse_texts(self.nlp, [b.text for b in pending]), strict=True):
+            with TIMINGS.timed("nlp"):
+                parsed_docs = _parse_texts(self.nlp, [b.text for b in pending])
+            for blk, parsed in zip(pending, parsed_docs, strict=True):
                 self._docs[id(blk)] = (blk, parsed)
             entry = self._docs.get(id(block))
             if entry is not None and entry[0] is block:

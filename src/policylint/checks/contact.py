@@ -552,7 +552,7 @@ _LEADING_TAGS = re.compile(r"(?:<[^<>]*>\s*|\[\s*)+\Z")
 
 
 def _source_starts(block: Block) -> list[int]:
-    return [block.smap.start(i) for i in range(len(block.text))]
+    return block.smap.starts(len(block.text))
 
 
 def _text_span(starts: list[int], s0: int, s1: int) -> tuple[int, int]:

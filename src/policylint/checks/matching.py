@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..document import Block, BlockRole, Section
+from ..timings import TIMINGS
 
 if TYPE_CHECKING:
     from .base import CheckContext
@@ -53,6 +54,13 @@ def _matcher(ctx: CheckContext, phrases: tuple[str, ...]) -> tuple[Any, dict[int
     cached = _MATCHERS.get(key)
     if cached is not None:
         return cached
+    with TIMINGS.timed("nlp"):  # building a matcher is spaCy's work, not the rule's
+        built = _build_matcher(nlp, phrases)
+    _MATCHERS[key] = built
+    return built
+
+
+def _build_matcher(nlp: Any, phrases: tuple[str, ...]) -> tuple[Any, dict[int, str]]:
     from spacy.matcher import PhraseMatcher
 
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
@@ -61,7 +69,6 @@ def _matcher(ctx: CheckContext, phrases: tuple[str, ...]) -> tuple[Any, dict[int
         match_id = nlp.vocab.strings.add(phrase)
         names[match_id] = phrase
         matcher.add(phrase, [doc])
-    _MATCHERS[key] = (matcher, names)
     return matcher, names
 
 
@@ -82,9 +89,9 @@ def find_phrases(
     unique = tuple(sorted({p.strip() for p in phrases if p.strip()}))
     if not unique:
         return
+    matcher, names = _matcher(ctx, unique)
     from spacy.util import filter_spans
 
-    matcher, names = _matcher(ctx, unique)
     for section in ctx.document.all_sections():
         blocks = list(section.blocks)
         if include_headings and section.heading is not None:
