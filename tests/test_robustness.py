@@ -984,3 +984,24 @@ def test_an_unwritable_cache_is_never_fatal(tmp_path: Path) -> None:
     assert blocker.read_text() == "a file where the cache folder should be\n"
     if not IS_ROOT:
         assert not any(readonly.rglob("*.json"))
+
+
+def test_every_built_in_pattern_passes_the_full_safety_check() -> None:
+    """Built-in patterns skip the analysis at run time (it cost tenths of a second per process);
+    this is the check they skip, run in full on every one of them with the flags rules use."""
+    import re as regex
+
+    from policylint import safe_regex
+    from policylint.packs import builtin_patterns, builtin_rules_dir
+
+    tomllib = pytest.importorskip("tomllib")
+    patterns = set()
+    for path in builtin_rules_dir().rglob("*.toml"):
+        patterns.update(builtin_patterns(tomllib.loads(path.read_text(encoding="utf-8"))))
+    assert len(patterns) > 20
+    for pattern in sorted(patterns):
+        for flags in (regex.IGNORECASE, regex.IGNORECASE | regex.MULTILINE):
+            assert safe_regex._problems(pattern, flags) == [], pattern
+    assert "(a+)+$" not in safe_regex._TRUSTED  # and an unknown pattern is still analysed
+    with pytest.raises(safe_regex.UnsafePatternError):
+        safe_regex.check_pattern("(a+)+$")

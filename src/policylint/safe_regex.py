@@ -42,7 +42,7 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
 from types import FrameType
 from typing import Any
@@ -362,6 +362,17 @@ def _problems(pattern: str, flags: int) -> list[str]:
         return ["groups nested too deeply to analyse"]
 
 
+#: Patterns of the built-in packs, exactly as written there. They skip the static analysis, which
+#: costs a few tenths of a second per process for a hundred patterns; tests/test_robustness.py
+#: runs the full check on every one of them, so a refused pattern can never ship.
+_TRUSTED: set[str] = set()
+
+
+def trust(patterns: Iterable[str]) -> None:
+    """Let these exact patterns skip the analysis (only the built-in packs' own patterns)."""
+    _TRUSTED.update(patterns)
+
+
 @lru_cache(maxsize=512)
 def check_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """Compile ``pattern``, or raise :class:`UnsafePatternError` saying why it is refused.
@@ -369,6 +380,11 @@ def check_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
     Used by pack validators, so a bad pattern fails when the pack is loaded (exit code 2, with
     the pack's path and key), never while a document is being checked.
     """
+    if pattern in _TRUSTED:
+        try:
+            return re.compile(pattern, flags)
+        except (re.error, RecursionError, OverflowError) as exc:
+            raise UnsafePatternError(f"invalid regular expression {pattern!r}: {exc}") from None
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise UnsafePatternError(
             f"regular expression {pattern[:40]!r}… is {len(pattern):,} characters long; "
