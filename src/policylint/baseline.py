@@ -18,6 +18,7 @@ from ._version import __version__
 from .errors import ConfigError
 from .findings import Finding
 from .fingerprint import identity
+from .replay import note_file
 
 BASELINE_VERSION = 1
 
@@ -40,6 +41,7 @@ def write_baseline(findings: list[Finding], path: Path) -> int:
 
 
 def load_baseline(path: Path) -> Counter[str]:
+    note_file(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

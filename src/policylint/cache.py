@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .replay import note_dir, note_file
 
 if TYPE_CHECKING:
     from .config import Config
@@ -44,12 +45,16 @@ def packs_digest(extra: tuple[str, ...]) -> str:
     roots = [builtin_rules_dir(), *(Path(p) for p in extra)]
     for root in roots:
         files = sorted(root.rglob("*.toml")) if root.is_dir() else [root]
+        for folder in {root, *(f.parent for f in files)} if root.is_dir() else ():
+            note_dir(folder)
         for file in files:
             try:
-                digest.update(str(file.name).encode())
-                digest.update(file.read_bytes())
+                data = file.read_bytes()
             except OSError:
-                digest.update(b"missing")
+                data = b"missing"
+            note_file(file, data if data != b"missing" else None)
+            digest.update(str(file.name).encode())
+            digest.update(data)
     return digest.hexdigest()
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from ._version import __version__
 
@@ -145,7 +146,88 @@ def _show_progress(args: argparse.Namespace, count: int) -> bool:
     )
 
 
+class _Tee(io.TextIOBase):
+    """Writes to the real stream and keeps a copy, answering ``isatty``/``fileno`` as the real
+    stream does (rich decides colour from them), so a run can be recorded for replay."""
+
+    def __init__(self, real: TextIO) -> None:
+        self.real = real
+        self.copy = io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.copy.write(text)
+        return self.real.write(text)
+
+    def flush(self) -> None:
+        self.real.flush()
+
+    def isatty(self) -> bool:
+        return self.real.isatty()
+
+    def fileno(self) -> int:
+        return self.real.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.real, "encoding", None) or "utf-8"
+
+
+def _replay_store(args: argparse.Namespace) -> Any:
+    """Where this command's recorded run lives, or None when the run may not be replayed: no
+    cache, stdin input, a baseline to write, or timings asked for with --no-cache."""
+    if args.no_cache or "-" in args.paths or args.write_baseline or not args.paths:
+        return None
+    from .cache import default_cache_dir
+    from .replay import RunStore, run_key
+
+    return RunStore(args.cache_dir or default_cache_dir(), run_key(args.argv))
+
+
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    """``check``, replaying the recorded outcome when nothing it read has changed (replay.py)."""
+    started = time.perf_counter()
+    store = _replay_store(args)
+    if store is None:
+        return _check_run(args, out, [])
+    from . import replay
+    from .cache import default_cache_dir
+
+    outcome = store.replay()
+    if outcome is not None:
+        if args.output:
+            args.output.write_text(outcome.stdout, encoding="utf-8")
+        else:
+            out.write(outcome.stdout)
+        sys.stderr.write(outcome.stderr)
+        if args.timings:
+            print(
+                f"timings: replayed the recorded outcome of an unchanged run in "
+                f"{time.perf_counter() - started:.3f} s (nothing was checked or loaded)",
+                file=sys.stderr,
+            )
+        return int(outcome.code)
+    cache_root = os.path.abspath(args.cache_dir or default_cache_dir())
+    outputs = {cache_root, *([os.path.abspath(args.output)] if args.output else [])}
+    recorder = replay.RECORDER = replay.Recorder(outputs=frozenset(outputs))
+    tee = _Tee(out)
+    messages: list[str] = []
+    try:
+        code = _check_run(args, cast(TextIO, tee), messages)
+    finally:
+        replay.RECORDER = None
+    if code != EXIT_ERROR:
+        text = args.output.read_text(encoding="utf-8") if args.output else tee.copy.getvalue()
+        store.record(recorder, replay.Outcome(text, "".join(messages), code))
+    return code
+
+
+def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> int:
+    """The check itself; ``messages`` collects what it tells the user on stderr (replayed too)."""
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr)
+        messages.append(message + "\n")
+
     from .config import ConfigResolver
     from .discover import discover
     from .engine import CheckedFile, check_source, internal_findings, validate_config
@@ -248,17 +330,14 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         from .baseline import write_baseline
 
         recorded = write_baseline(report.findings, args.write_baseline)
-        print(f"policylint: recorded {recorded} findings in {args.write_baseline}", file=sys.stderr)
+        say(f"policylint: recorded {recorded} findings in {args.write_baseline}")
     elif known is not None:
         from .baseline import filter_new
 
         report.findings, covered = filter_new(report.findings, known)
         report.finalize()
         if covered:
-            print(
-                f"policylint: {covered} findings in the baseline {args.baseline} are not shown",
-                file=sys.stderr,
-            )
+            say(f"policylint: {covered} findings in the baseline {args.baseline} are not shown")
 
     def source_of(path: str) -> str | None:
         if path == stdin_name and stdin_text is not None:
@@ -482,6 +561,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point; returns the exit code (``sys.exit`` is called by the console script wrapper)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(argv) if argv is not None else sys.argv[1:]
     stream = out if out is not None else sys.stdout
     if args.command is None:
         parser.print_help(stream)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError
 from .findings import Severity
+from .replay import note_dir, note_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -181,6 +182,7 @@ def config_from_mapping(data: dict[str, Any], source: Path | str = "<config>", p
 
 def load_config_file(path: Path) -> Config | None:
     """Read a config file. Returns None for a pyproject.toml without a ``[tool.policylint]`` table."""
+    note_file(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
@@ -241,6 +243,7 @@ class ConfigResolver:
         if cached is not None:
             return cached
         found: Config | None = None
+        note_dir(directory)  # a config file created here later must be noticed by a replay
         for name in CONFIG_FILENAMES:
             candidate = directory / name
             if candidate.is_file():

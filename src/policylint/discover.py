@@ -16,6 +16,7 @@ import pathspec
 
 from .config import ConfigResolver
 from .parsers import format_for_path
+from .replay import note_dir, note_file
 
 ALWAYS_SKIPPED = frozenset(
     {
@@ -57,6 +58,7 @@ def _gitignore(directory: Path) -> pathspec.PathSpec[Any] | None:
     path = directory / ".gitignore"
     if not path.is_file():
         return None
+    note_file(path)
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -88,6 +90,7 @@ def discover(paths: list[Path], resolver: ConfigResolver) -> Iterator[Path]:
     seen: set[Path] = set()
     for root in paths:
         if not root.is_dir():
+            note_file(root)  # read later, but a missing or special file is decided here
             key = root.absolute()
             if key not in seen:
                 seen.add(key)
@@ -109,7 +112,9 @@ def _walk(
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
+        note_dir(directory)
         return
+    note_dir(directory, [e.name for e in entries])
     for entry in entries:
         path = Path(entry.path)
         is_dir = entry.is_dir(follow_symlinks=False)

@@ -29,6 +29,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .replay import note_file
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: the UTF-32 LE mark starts with UTF-16 LE's
@@ -216,7 +218,18 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
 
     Anything that hashes or shows a file (the result cache, the text reporter) should read it
     through here too: ``Path.read_bytes`` blocks forever on a FIFO and reads files of any size.
+    A run being recorded for replay notes what it read (the bytes, or that it could not).
     """
+    try:
+        data = _read_bytes(path, max_bytes)
+    except ReadError:
+        note_file(path)
+        raise
+    note_file(path, data)
+    return data
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         info = path.stat()
     except FileNotFoundError:
