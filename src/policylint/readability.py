@@ -11,6 +11,7 @@ offline. The test suite checks these formulas against textstat on the same count
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -79,9 +80,30 @@ def syllables(word: str, code: str) -> int:
 
 
 def count(text: str, lang: str, hyphenation: str | None = None) -> Counts:
+    return total([raw_count(text, lang, hyphenation)])
+
+
+def total(parts: Iterable[Counts]) -> Counts:
+    """The counts of texts read one after another: sums, with at least one sentence if there
+    are words (a text whose last sentence has no full stop still is a sentence)."""
+    parts = list(parts)
+    words = sum(p.words for p in parts)
+    return Counts(
+        words=words,
+        sentences=max(1, sum(p.sentences for p in parts)) if words else 0,
+        syllables=sum(p.syllables for p in parts),
+        long_words=sum(p.long_words for p in parts),
+        polysyllables=sum(p.polysyllables for p in parts),
+        monosyllables=sum(p.monosyllables for p in parts),
+    )
+
+
+def raw_count(text: str, lang: str, hyphenation: str | None = None) -> Counts:
+    """Counts of one text with its sentence ends as found (possibly none): these add up, so a
+    document's counts are the sum of its paragraphs' and each paragraph is counted once."""
     code = hyphenation or _HYPHENATION.get(lang, lang)
     words = [w.lower() for w in _WORD.findall(text)]
-    sentences = max(1, len(_SENTENCE_END.findall(text))) if words else 0
+    sentences = len(_SENTENCE_END.findall(text)) if words else 0
     per_word = [syllables(w, code) for w in words]
     return Counts(
         words=len(words),
@@ -119,7 +141,11 @@ def formula(metric: str, c: Counts) -> float:
 
 def score(text: str, metric: str, lang: str, hyphenation: str | None = None) -> Score:
     """Compute ``metric`` for ``text`` in language ``lang``."""
+    return score_counts(count(text, lang, hyphenation), metric)
+
+
+def score_counts(counts: Counts, metric: str) -> Score:
+    """Compute ``metric`` from counts already made (see :func:`total`)."""
     if metric not in METRICS:
         raise ValueError(f"unknown readability metric {metric!r}; known: {', '.join(METRICS)}")
-    value = formula(metric, count(text, lang, hyphenation))
-    return Score(metric, round(value, 1), METRICS[metric])
+    return Score(metric, round(formula(metric, counts), 1), METRICS[metric])

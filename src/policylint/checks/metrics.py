@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..document import Block, BlockRole, Section
-from ..readability import score
+from ..readability import Counts, raw_count, score_counts, total
 from .base import CheckContext, Hit, RuleKind
 
 _PROSE_ROLES = frozenset({BlockRole.PARAGRAPH, BlockRole.LIST_ITEM, BlockRole.QUOTE})
@@ -81,7 +81,12 @@ class Readability(RuleKind):
             texts = _measurable(blocks)
             if sum(len(t.split()) for t in texts) < min_words:
                 continue
-            result = score("\n".join(texts), metric, ctx.language.code, settings.hyphenation)
+            # Paragraph counts add up, and the section and document rules share them.
+            counted: dict[str, Counts] = ctx.memo("readability.counts", dict)
+            for text in texts:
+                if text not in counted:
+                    counted[text] = raw_count(text, ctx.language.code, settings.hyphenation)
+            result = score_counts(total(counted[t] for t in texts), metric)
             if result.exceeds(limit):
                 fields = {"metric": metric, "value": result.value, "limit": limit}
                 if params.scope == "document" or section.level == 0:
