@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -90,6 +91,37 @@ def install_peers() -> dict[str, list[str]]:
     }
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def machine_scaling(jobs: int) -> float:
+    """How much faster ``jobs`` processes finish ``jobs`` pieces of pure-Python work than one
+    process does: the most any tool can gain from parallelism on this machine right now (other
+    load on a shared machine shows here first)."""
+    import multiprocessing
+
+    n = 4_000_000
+    started = time.perf_counter()
+    for _ in range(jobs):
+        _spin(n)
+    serial = time.perf_counter() - started
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        started = time.perf_counter()
+        pool.map(_spin, [n] * jobs)
+        parallel = time.perf_counter() - started
+    return serial / parallel
+
+
+def _edit_one(path: Path) -> list[str]:
+    """A command that appends one sentence to ``path``: the pre-commit case of one changed file."""
+    code = f"import pathlib; p = pathlib.Path({str(path)!r}); p.write_text(p.read_text() + '\\nWe reply promptly.\\n')"
+    return [sys.executable, "-c", code]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
@@ -98,7 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peers", action="store_true", help="time policylint only")
     args = parser.parse_args(argv)
     policylint = shutil.which("policylint") or str(Path(sys.executable).parent / "policylint")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     rows: list[tuple[str, str, float, int, int]] = []  # (tool, case, seconds, words, peak KB)
+    load_before = os.getloadavg()[0]
+    capacity = machine_scaling(cores) if cores > 1 else 1.0
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         small, big, words = build_corpora(args.corpus, work)
@@ -106,13 +141,15 @@ def main(argv: list[str] | None = None) -> int:
         base = [policylint, "check", "--format", "json", "--fail-on", "never"]
         for label, files, n_words in (("62k", small, words), ("622k", big, words * 10)):
             folder = str(files[0].parent)
-            cold = timed([*base, "--no-cache", folder], args.runs, env)
-            rows.append(("policylint", f"{label} cold (all cores)", cold[0], n_words, cold[1]))
+            cold = timed([*base, "--no-cache", "--jobs", str(cores), folder], args.runs, env)
+            rows.append(("policylint", f"{label} cold, {cores} jobs", cold[0], n_words, cold[1]))
             one = timed([*base, "--no-cache", "--jobs", "1", folder], args.runs, env)
-            rows.append(("policylint", f"{label} cold --jobs 1", one[0], n_words, one[1]))
+            rows.append(("policylint", f"{label} cold, 1 job", one[0], n_words, one[1]))
             prime = [*base, folder]
             warm = timed(prime, args.runs, env, before=prime)
-            rows.append(("policylint", f"{label} warm (cache)", warm[0], n_words, warm[1]))
+            rows.append(("policylint", f"{label} warm (unchanged: replayed)", warm[0], n_words, warm[1]))
+            edited = timed(prime, args.runs, env, before=_edit_one(files[len(files) // 2]))
+            rows.append(("policylint", f"{label} warm, one file edited", edited[0], n_words, edited[1]))
             if not args.no_peers:
                 for name, cmd in install_peers().items():
                     result = timed([*cmd, *map(str, files)], args.runs)
@@ -125,11 +162,14 @@ def main(argv: list[str] | None = None) -> int:
         for flag in ("--version", "--help"):
             result = timed([policylint, flag], args.runs, env)
             rows.append(("policylint", flag, result[0], 0, result[1]))
+    load_after = os.getloadavg()[0]
 
-    proselint = {case: secs for tool, case, secs, _, _ in rows if tool == "proselint"}
+    seconds = {(tool, case): secs for tool, case, secs, _, _ in rows}
+    proselint = {case: secs for (tool, case), secs in seconds.items() if tool == "proselint"}
     lines = [
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{dt.date.today().isoformat()}. Median of {args.runs} runs; corpus: {len(small)} English Markdown files "
+        f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
+        f"{dt.date.today().isoformat()}; load average {load_before:.2f} before, {load_after:.2f} after. "
+        f"Median of {args.runs} runs; corpus: {len(small)} English Markdown files "
         f"of the shared corpus ({words:,} words) and the same ×10.",
         "",
         "| tool | case | wall s | words/s | peak MB | × proselint |",
@@ -140,6 +180,15 @@ def main(argv: list[str] | None = None) -> int:
         ratio = f"{secs / proselint[size]:.2f}" if proselint.get(size) else ""
         rate = f"{n_words / secs:,.0f}" if n_words and secs else ""
         lines.append(f"| {tool} | {case} | {secs:.2f} | {rate} | {peak / 1024:.0f} | {ratio} |")
+    lines.append("")
+    for label in ("62k", "622k"):
+        one = seconds.get(("policylint", f"{label} cold, 1 job"))
+        many = seconds.get(("policylint", f"{label} cold, {cores} jobs"))
+        if one and many:
+            lines.append(
+                f"- Scaling on {label}, 1 → {cores} jobs: {one / many:.2f}× "
+                f"(this machine's own ceiling, pure Python in {cores} processes: {capacity:.2f}×)."
+            )
     text = "\n".join(lines)
     print(text)
     if args.write:

@@ -61,6 +61,13 @@ def test_an_unchanged_run_is_replayed_without_loading_anything_heavy(tmp_path: P
     again = _check(tmp_path, *args)  # the JSON record is still there beside the text one
     assert again[:3] == cold[:3] and again[3] == []
 
+    # A config file appearing in a parent folder (looked for, not walked) is noticed too.
+    (tmp_path / "policylint.toml").write_text('ignore = ["jargon"]\n', "utf-8")
+    configured = _check(tmp_path, *args)
+    assert configured[3], "a new config file must not be answered from the record"
+    assert any(r.startswith("jargon.") for _, r, _ in _rules(cold[1]))
+    assert not any(r.startswith("jargon.") for _, r, _ in _rules(configured[1]))
+
 
 def test_an_edit_a_new_file_or_a_new_config_is_never_replayed_stale(tmp_path: Path) -> None:
     docs = tmp_path / "docs"

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError
 from .findings import Severity
-from .replay import note_dir, note_file
+from .replay import note_file, note_probe
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -204,6 +204,11 @@ def load_config_file(path: Path) -> Config | None:
     return config_from_mapping(_resolve_paths(dict(raw), path.parent), path, prefix)
 
 
+def _probe_exists(path: Path) -> bool:
+    note_probe(path)
+    return path.exists()
+
+
 class ConfigResolver:
     """Finds the config that applies to each file, reading every config file once."""
 
@@ -243,16 +248,16 @@ class ConfigResolver:
         if cached is not None:
             return cached
         found: Config | None = None
-        note_dir(directory)  # a config file created here later must be noticed by a replay
         for name in CONFIG_FILENAMES:
             candidate = directory / name
+            note_probe(candidate)  # a config file created here later must be noticed by a replay
             if candidate.is_file():
                 found = load_config_file(candidate)
                 if found is not None:
                     break
         if found is not None:
             config = self._apply(found)
-        elif directory.parent != directory and not (directory / ".git").exists():
+        elif directory.parent != directory and not _probe_exists(directory / ".git"):
             config = self.for_directory(directory.parent)
         else:
             config = self._apply(Config())

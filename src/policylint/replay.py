@@ -13,8 +13,9 @@ only if every input is still the same:
 * every file the run read (policies, config files, ``.gitignore`` files, rule packs, the
   baseline) has the same bytes (hashed, not compared by modification time, which can miss an
   edit made in the same clock tick);
-* every folder the run listed (walking for policies, looking for config files) has the same
-  entries, so a new policy or a new config file is noticed;
+* every folder the run walked for policies has the same entries, so a new policy is noticed;
+* every config file name looked for (and ``.git``, where the search stops) still exists or
+  still does not;
 * the installed packages are the same (the listing of each folder on ``sys.path``, where
   plugins are found).
 
@@ -70,6 +71,7 @@ class Recorder:
 
     files: dict[str, str] = field(default_factory=dict)
     dirs: dict[str, str] = field(default_factory=dict)
+    probes: dict[str, str] = field(default_factory=dict)
     #: Paths left out of folder listings: the run's own cache and output file, which the run
     #: itself creates (in the folder where config files are looked for, typically).
     outputs: frozenset[str] = frozenset()
@@ -97,6 +99,26 @@ def note_dir(path: str | os.PathLike[str], names: Sequence[str] | None = None) -
             RECORDER.dirs[key] = (
                 _names_digest(key, listed, RECORDER.outputs) if listed is not None else "!unreadable"
             )
+
+
+def note_probe(path: str | os.PathLike[str]) -> None:
+    """Remember whether ``path`` exists and what it is (a config file name looked for in a
+    parent folder: only its existence matters, not the rest of the folder, which in ``/tmp`` or a
+    home folder changes all the time)."""
+    if RECORDER is not None:
+        key = os.path.abspath(path)
+        if key not in RECORDER.probes:
+            RECORDER.probes[key] = _kind(key)
+
+
+def _kind(path: str) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "absent"
+    except OSError as exc:
+        return f"!{type(exc).__name__}"
+    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
 
 
 def _bytes_digest(data: bytes) -> str:
@@ -204,9 +226,13 @@ class RunStore:
             files: dict[str, str] = inputs["files"]
             dirs: dict[str, str] = inputs["dirs"]
             outputs = frozenset(str(p) for p in inputs.get("outputs", []))
+            probes: dict[str, str] = inputs.get("probes", {})
             outcome = Outcome(str(record["stdout"]), str(record["stderr"]), int(record["code"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        for path, kind in probes.items():
+            if _kind(path) != kind:
+                return None
         for path, digest in dirs.items():
             if _dir_digest(path, outputs) != digest:
                 return None
@@ -226,6 +252,7 @@ class RunStore:
             "inputs": {
                 "files": dict(sorted(recorder.files.items())),
                 "dirs": dict(sorted(dirs.items())),
+                "probes": dict(sorted(recorder.probes.items())),
                 "outputs": sorted(recorder.outputs),
             },
             "stdout": outcome.stdout,

@@ -568,7 +568,9 @@ def _hidden_targets(
         return
     source = document.source
     lo, hi = block.source_start, block.source_end
-    lead = _LEADING_TAGS.search(source, max(0, lo - 400), lo)
+    before = source[max(0, lo - 400) : lo].rstrip()
+    # Only text right after a tag or "[" can be a link's text; the anchored search is costly.
+    lead = _LEADING_TAGS.search(source, max(0, lo - 400), lo) if before.endswith((">", "[")) else None
     if lead is not None:
         lo = lead.start()
     hi = min(len(source), hi + 400)
@@ -736,14 +738,22 @@ def _period_pattern(key: tuple[object, ...]) -> re.Pattern[str] | None:
     )
 
 
+@lru_cache(maxsize=32)
+def _period_words(key: tuple[object, ...]) -> tuple[dict[str, float], frozenset[str]]:
+    """Number words and business-day words of a vocabulary, lowercased (see PeriodVocabulary.key)."""
+    numbers_items = key[1]
+    business_words = key[2]
+    assert isinstance(numbers_items, tuple) and isinstance(business_words, tuple)
+    return dict(numbers_items), frozenset(str(w).lower() for w in business_words)
+
+
 def find_periods(text: str, vocab: PeriodVocabulary) -> list[Period]:
     """Every "number + time unit" in ``text`` ("30 days", "one month", "5-business-day")."""
     key = vocab.key()
     pattern = _period_pattern(key)
     if pattern is None:
         return []
-    numbers = {k.lower(): v for k, v in vocab.number_words.items()}
-    business = {w.lower() for w in vocab.business_words}
+    numbers, business = _period_words(key)
     periods: list[Period] = []
     for match in pattern.finditer(text):
         value = _number(match.group("num2") or match.group("num"), numbers)
