@@ -31,7 +31,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -114,6 +114,33 @@ class ChannelVocabulary(BaseModel):
     def key(self) -> tuple[tuple[str, ...], ...]:
         """A hashable form, to cache compiled patterns and extraction results per vocabulary."""
         return tuple(tuple(getattr(self, name)) for name in type(self).model_fields)
+
+
+_KEYS: dict[int, tuple[object, Any]] = {}
+
+
+def vocab_key(vocab: Any) -> Any:
+    """``vocab.key()``, computed once per vocabulary object: building and hashing the key took a
+    measurable share of a run when it was redone for every paragraph."""
+    entry = _KEYS.get(id(vocab))
+    if entry is not None and entry[0] is vocab:
+        return entry[1]
+    key = vocab.key()
+    _KEYS[id(vocab)] = (vocab, key)  # holding the object keeps its id from being reused
+    return key
+
+
+_COMPILED: dict[int, tuple[object, Any]] = {}
+
+
+def _compiled_for(vocab: ChannelVocabulary) -> _Compiled:
+    """The compiled patterns of a vocabulary object (hashing its key per paragraph cost time too)."""
+    entry = _COMPILED.get(id(vocab))
+    if entry is not None and entry[0] is vocab:
+        return entry[1]  # type: ignore[no-any-return]
+    compiled = _compile(vocab_key(vocab))
+    _COMPILED[id(vocab)] = (vocab, compiled)
+    return compiled
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -492,7 +519,7 @@ def find_channels(text: str, vocab: ChannelVocabulary) -> list[TextChannel]:
     Emails and URLs come first (an address inside a URL is not a street), then phrases, then
     phone numbers and postal addresses outside them, then opening hours.
     """
-    compiled = _compile(vocab.key())
+    compiled = _compiled_for(vocab)
     found: list[TextChannel] = []
     taken: list[tuple[int, int]] = []
 
@@ -639,7 +666,7 @@ def _blocks_with_sections(document: Document) -> Iterator[tuple[Section, Block]]
 
 def extract_channels(document: Document, vocab: ChannelVocabulary) -> list[Channel]:
     """Every contact channel of a document (headings included), in document order."""
-    compiled = _compile(vocab.key())
+    compiled = _compiled_for(vocab)
     channels: list[Channel] = []
     for section, block in _blocks_with_sections(document):
         visible = find_channels(block.text, vocab)
@@ -659,7 +686,9 @@ def extract_channels(document: Document, vocab: ChannelVocabulary) -> list[Chann
 
 def document_channels(ctx: CheckContext, vocab: ChannelVocabulary) -> list[Channel]:
     """Channels of the checked document, extracted once per vocabulary and shared between rules."""
-    return ctx.memo("contact.channels:" + repr(vocab.key()), lambda: extract_channels(ctx.document, vocab))
+    return ctx.memo(
+        "contact.channels:" + repr(vocab_key(vocab)), lambda: extract_channels(ctx.document, vocab)
+    )
 
 
 def channels_in(section: Section, channels: Sequence[Channel]) -> list[Channel]:
@@ -749,7 +778,7 @@ def _period_words(key: tuple[object, ...]) -> tuple[dict[str, float], frozenset[
 
 def find_periods(text: str, vocab: PeriodVocabulary) -> list[Period]:
     """Every "number + time unit" in ``text`` ("30 days", "one month", "5-business-day")."""
-    key = vocab.key()
+    key = vocab_key(vocab)
     pattern = _period_pattern(key)
     if pattern is None:
         return []
@@ -890,7 +919,7 @@ def _first_heading(
 
 
 def _first_invitation(document: Document, vocab: ChannelVocabulary) -> tuple[Section, Block, int, int] | None:
-    compiled = _compile(vocab.key())
+    compiled = _compiled_for(vocab)
     if compiled.contact is None:
         return None
     for section, block in _blocks_with_sections(document):
