@@ -287,11 +287,15 @@ def _run_doc(nlp: Language, text: str) -> Doc:
 
 
 def _resplit_sentences(nlp: Language, doc: Doc) -> None:
-    """Redo the sentencizer's decisions over a merged Doc, as if it had seen the text whole:
-    each piece's first token would otherwise always start a sentence."""
+    """Redo the sentence splitter's decisions over a merged Doc, as if it had seen the text
+    whole: each piece's first token would otherwise always start a sentence."""
     if "sentencizer" not in nlp.pipe_names:
         return  # a trained sentence splitter: keep its per-piece decisions
-    punct_chars: Any = getattr(nlp.get_pipe("sentencizer"), "punct_chars", ())
+    splitter: Any = nlp.get_pipe("sentencizer")
+    if hasattr(splitter, "set_starts"):
+        splitter.set_starts(doc)
+        return
+    punct_chars: Any = getattr(splitter, "punct_chars", ())
     seen_period = False
     for token in doc:  # spaCy's Sentencizer.predict, token by token
         in_punct_chars = token.text in punct_chars

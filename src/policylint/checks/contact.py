@@ -206,6 +206,7 @@ _POSTCODES = (
     re.compile(r"\b[A-Z]{1,2}-\d{4,5}\s+[A-ZÀ-ÞČĆŠŽĐ][^\W\d_]+"),
 )
 
+_ANY_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r";\s+|[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9À-Þ])|\n\s*\n")
 _SPACE_BEFORE = re.compile(r"\S*\Z")
 
@@ -452,6 +453,8 @@ def _merge(hits: list[tuple[int, int]], text: str, max_gap: int) -> list[tuple[i
 
 
 def _postal(text: str, compiled: _Compiled) -> list[tuple[int, int]]:
+    if _ANY_DIGIT.search(text) is None:
+        return []  # every address pattern has a house number, box number or postcode
     hits: list[tuple[int, int]] = []
     for pattern in (compiled.street, compiled.street_first, compiled.po_box, *_POSTCODES):
         if pattern is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -18,6 +19,9 @@ def _long_form(date_value: object) -> str:
     return f"{date_value.day} {date_value.strftime('%B')} {date_value.year}"
 
 
+_DIGIT = re.compile(r"\d")
+
+
 class AmbiguousDate(RuleKind):
     """Numeric dates that read differently in Europe and the US."""
 
@@ -26,7 +30,7 @@ class AmbiguousDate(RuleKind):
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         vocab = ctx.language.dates
         for section, block in ctx.document.blocks():
-            if not any(ch.isdigit() for ch in block.text):
+            if _DIGIT.search(block.text) is None:
                 continue
             for mention in find_dates(block.text, vocab):
                 if not mention.ambiguous or block.is_protected(mention.start, mention.end):

@@ -1,0 +1,78 @@
+"""The pipeline's own components agree with what they replace: spaCy's Sentencizer for sentence
+starts, and one lemma per token from the lookup table."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES
+
+spacy = pytest.importorskip("spacy")
+
+from policylint.nlp import _LemmaComponent, _Sentences  # noqa: E402
+
+_PIECES = [
+    "word",
+    "Dr.",
+    "e.g.",
+    "...",
+    ".",
+    "!",
+    "?",
+    "…",
+    ";",
+    '"',
+    "'",
+    "(",
+    ")",
+    "“",
+    "”",
+    "-",
+    " ",
+    "\n",
+    "。",
+    "a",
+]
+
+
+@lru_cache(maxsize=1)
+def _pipes() -> tuple[Any, Any, Any]:
+    from spacy.pipeline import Sentencizer
+
+    nlp = spacy.blank("en")
+    return nlp, nlp.add_pipe("sentencizer"), _Sentences(Sentencizer.default_punct_chars)
+
+
+def _both(text: str) -> tuple[list[bool], list[bool]]:
+    nlp, reference, ours = _pipes()
+    expected = [t.is_sent_start for t in reference(nlp.make_doc(text))]
+    got = [t.is_sent_start for t in ours(nlp.make_doc(text))]
+    return expected, got
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.rglob("*.*")), ids=lambda p: p.name)
+def test_sentence_starts_match_spacys_sentencizer_on_the_examples(path: Path) -> None:
+    for paragraph in path.read_text("utf-8").split("\n\n"):
+        expected, got = _both(paragraph)
+        assert got == expected, paragraph
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_sentence_starts_match_spacys_sentencizer_on_random_punctuation(text: str) -> None:
+    expected, got = _both(text)
+    assert got == expected
+
+
+def test_lemmas_come_from_the_table_and_default_to_the_lowercase_form() -> None:
+    nlp = _pipes()[0]
+    component = _LemmaComponent({"commenced": "commence", "terms": "term"})
+    doc = component(nlp.make_doc("Service Commenced under these Terms."))
+    assert [t.lemma_ for t in doc] == ["service", "commence", "under", "these", "term", "."]
+    assert len(component(nlp.make_doc(""))) == 0
