@@ -63,7 +63,9 @@ class MissingPart(RuleKind):
         if not parts:
             return
         found = find_parts(ctx.document, ctx.language, parts)
-        label = ctx.profile.label if ctx.profile is not None else ctx.profile_name
+        label = ctx.language.profile_label(
+            ctx.profile_name, ctx.profile.label if ctx.profile is not None else ctx.profile_name
+        )
         for part in parts:
             # A language with no vocabulary for a part cannot judge it: say nothing rather than guess.
             if part not in found and part in ctx.language.parts:
