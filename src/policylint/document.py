@@ -170,6 +170,8 @@ class Block:
     smap: SourceMap
     #: Text ranges that are not prose to judge (inline code, URLs, email addresses): word rules skip them.
     protected: list[tuple[int, int]] = field(default_factory=list)
+    #: The language its markup declares (an HTML ``lang`` attribute below ``<html>``), if any.
+    language: str | None = None
 
     @classmethod
     def from_builder(cls, builder: TextBuilder, role: BlockRole) -> Block:
