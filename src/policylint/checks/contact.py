@@ -797,7 +797,9 @@ class ContactChannels(RuleKind):
         if not ctx.vocabulary(self.id):
             return  # no vocabulary for this language: stay silent rather than guess
         vocab = _vocab(params)
-        present = ctx.memo("kinds_present", lambda: kinds_present(ctx.document, ctx.language))
+        present = ctx.memo(
+            "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
+        )
         anchor = _first_heading(present, ("contact", "complaints"))
         invitation = None if anchor is not None else _first_invitation(ctx.document, vocab)
         if anchor is None and invitation is None:
@@ -902,7 +904,9 @@ class ContactSectionChannel(RuleKind):
         if not ctx.vocabulary(self.id):
             return  # no vocabulary for this language: stay silent rather than guess
         vocab = _vocab(params)
-        present = ctx.memo("kinds_present", lambda: kinds_present(ctx.document, ctx.language))
+        present = ctx.memo(
+            "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
+        )
         sure = {id(s) for s in sections_of(present, ("contact",), 1.0)}
         channels: list[Channel] | None = None
         reported: set[int] = set()
@@ -976,7 +980,9 @@ class ResponseTime(RuleKind):
         assert isinstance(params, ResponseTimeParams)
         if not ctx.vocabulary(self.id):
             return  # no vocabulary for this language: stay silent rather than guess
-        present = ctx.memo("kinds_present", lambda: kinds_present(ctx.document, ctx.language))
+        present = ctx.memo(
+            "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
+        )
         # Only a section whose TITLE says complaints or contact: content alone also puts a
         # "Miscellanea" clause list with one "contact us" line among contact sections.
         titled = {k: sections_of(present, (k,), 2.0) for k in params.section_kinds}

@@ -15,6 +15,7 @@ class AmbiguousDate(RuleKind):
     """Numeric dates that read differently in Europe and the US."""
 
     kind = "ambiguous-date"
+    language_scope = "section"
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         vocab = ctx.language.dates

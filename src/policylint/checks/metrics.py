@@ -52,6 +52,13 @@ class Readability(RuleKind):
     Params = ReadabilityParams
     language_keys = ("limits",)
 
+    def scope(self) -> str:
+        # A section is scored with its own language's formula; the document's score is that of
+        # the text in the document's language (LIX over German prose says nothing).
+        params = self.params
+        assert isinstance(params, ReadabilityParams)
+        return "section" if params.scope == "section" else "main"
+
     def _limit(self, ctx: CheckContext, metric: str) -> float:
         params = self.params
         assert isinstance(params, ReadabilityParams)
@@ -98,6 +105,7 @@ class SentenceLengthParams(BaseModel):
 
 class SentenceLength(RuleKind):
     kind = "sentence-length"
+    language_scope = "section"
     Params = SentenceLengthParams
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
