@@ -201,18 +201,14 @@ def _short(unit: _Unit, neighbours: list[str | None], packs: Mapping[str, Langua
 
 
 def assign_section_languages(
-    document: Document, packs: Mapping[str, LanguagePack], document_language: str, detect: bool = True
+    document: Document, packs: Mapping[str, LanguagePack], document_language: str
 ) -> None:
-    """Set ``Section.language`` on every section written in another language than the document's.
-
-    ``detect`` False uses only what the markup declares (``lang`` attributes).
-    """
+    """Set ``Section.language`` on every section written in another language than the document's."""
     units: list[_Unit] = []
     for section in language_units(document):
         declared = declared_language(section)
-        words = _words(section.all_text()) if detect and declared is None else []
-        judged = declared or (_judge(words, packs, document_language) if detect else document_language)
-        units.append(_Unit(section, words, judged))
+        words = _words(section.all_text()) if declared is None else []
+        units.append(_Unit(section, words, declared or _judge(words, packs, document_language)))
     decided = [u.language for u in units]
     chosen: dict[int, str] = {}
     for i, unit in enumerate(units):
