@@ -335,7 +335,12 @@ def test_period_vocabulary_is_the_same_everywhere() -> None:
 
 def test_a_language_without_contact_vocabulary_gets_no_contact_findings() -> None:
     other = next(
-        (code for code, pack in CATALOG.languages.items() if "contact.too-few-channels" not in pack.rules),
+        (
+            code
+            for code, pack in CATALOG.languages.items()
+            # a translated message alone is not vocabulary
+            if set(pack.rules.get("contact.too-few-channels", {})) <= {"message"}
+        ),
         None,
     )
     if other is None:

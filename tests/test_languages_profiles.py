@@ -164,6 +164,133 @@ def test_email_marketing_message_does_not_mention_can_spam() -> None:
         assert "CAN-SPAM" not in message, lang
 
 
+# --- values filled into messages: names of profiles, channels, periods and months --------------
+
+#: The English names the code used to fill into every language's messages.
+ENGLISH_VALUES = {
+    *(spec.label for spec in CATALOG.profiles.values()),
+    "only email",
+    "an email address",
+    "a phone number",
+    "a postal address",
+    "a web form",
+    "live chat",
+    "no concrete channel",
+    "The return window",
+    "The withdrawal period",
+}
+
+#: Classes the consistent-periods rules name in their messages ({what}).
+PERIOD_CLASSES = sorted(
+    {
+        cls
+        for spec in CATALOG.rules.values()
+        if spec.kind == "consistent-periods"
+        for cls in spec.params["classes"]
+    }
+)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_value_filled_into_messages_is_translated(lang: str) -> None:
+    """The pack itself names every profile, channel, period and month (none left to the English
+    fallback the catalog fills in when a pack has no name for one)."""
+    raw = tomllib.loads((LANG_DIR / f"{lang}-profiles.toml").read_text(encoding="utf-8"))
+    for name in INIT_PROFILES:
+        assert raw["profiles"][name].get("label") not in (None, CATALOG.profiles[name].label), name
+    labels = raw["labels"]
+    english = CATALOG.languages["en"].labels
+    for key in ("and_word", "or_word", "channels_found", "channels_none"):
+        assert labels[key] and labels[key] != getattr(english, key), key
+    assert "{channels}" in labels["channels_found"]
+    for table in ("channels", "channels_to_add"):
+        assert set(labels[table]) == set(getattr(english, table)), table
+    assert sorted(labels["periods"]) == PERIOD_CLASSES
+    dates = tomllib.loads((LANG_DIR / f"{lang}.toml").read_text(encoding="utf-8"))["dates"]
+    names = dates["month_names"]
+    assert len(names) == 12 and names != CATALOG.languages["en"].dates.month_names
+    # Every month name a message writes is one the pack also reads in a date.
+    assert all(name.lower() in CATALOG.languages[lang].dates.months for name in names)
+
+
+@pytest.mark.parametrize(
+    ("lang", "written"),
+    [
+        ("en", "3 April 2025"),
+        ("da", "3. april 2025"),
+        ("nb", "3. april 2025"),
+        ("hr", "3. travnja 2025."),
+        ("et", "3. aprill 2025"),
+        ("de", "3. April 2025"),
+    ],
+)
+def test_dates_in_messages_are_written_in_the_language(lang: str, written: str) -> None:
+    assert CATALOG.languages[lang].dates.long_date(dt.date(2025, 4, 3)) == written
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_findings_name_the_profile_in_the_language(lang: str) -> None:
+    """sections.missing-part names the document's profile: "profil: returpolitik", not "returns and
+    refund policy"."""
+    text, refund_time = RETURNS_PROSE[lang]
+    report = check_text(text.replace(refund_time, ""), config=Config(today=TODAY, select=["sections"]))
+    (finding,) = report.findings
+    assert CATALOG.languages[lang].profiles["returns-policy"].label in finding.message
+    english = [v for v in ENGLISH_VALUES if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", finding.message)]
+    assert english == [], finding.message
+
+
+def _extend_danish(tmp_path: Path, rules: str) -> Config:
+    """Config with a user pack that gives Danish the vocabulary of some rules (packs with the same
+    code extend each other): rules that stay silent without vocabulary then run on Danish text."""
+    pack = tmp_path / "da-extra.toml"
+    pack.write_text('[language]\ncode = "da"\nname = "Danish"\nspacy = "da"\n\n' + rules, encoding="utf-8")
+    return Config(today=TODAY, rule_paths=[pack], language="da")
+
+
+def test_channel_names_come_from_the_language_pack(tmp_path: Path) -> None:
+    config = _extend_danish(
+        tmp_path,
+        '[rules."contact.too-few-channels"]\ncontact_phrases = ["skriv til os", "kontakt os"]\n',
+    )
+    config = config.model_copy(update={"select": ["contact.too-few-channels"]})
+    text = "# Kundeservicepolitik\n\n## Kontakt\n\nSkriv til os på hej@nordlys.dk, så svarer vi inden for to hverdage.\n"
+    (finding,) = check_text(text, config=config).findings
+    assert finding.message == (
+        "Politikken giver 1 af mindst 2 måder at få fat i en person på (kun e-mail): "
+        "tilføj et telefonnummer, en postadresse, en kontaktformular eller en chat."
+    )
+
+
+def test_period_names_come_from_the_language_pack(tmp_path: Path) -> None:
+    config = _extend_danish(
+        tmp_path,
+        '[rules."consistency.return-window"]\nunits = { dag = 24, dage = 24 }\n'
+        '[rules."consistency.return-window".commitments]\n"return-window" = ["returnere"]\n',
+    )
+    config = config.model_copy(update={"select": ["consistency.return-window"]})
+    text = (
+        "# Returpolitik\n\n## Retur\n\nDu kan returnere varen inden for 30 dage.\n\n"
+        "## Spørgsmål\n\nHvor længe har jeg? Du kan returnere varen inden for 14 dage.\n"
+    )
+    (finding,) = check_text(text, config=config).findings
+    assert finding.message.startswith("Her står der 14 dage (returfristen), men linje 5 siger 30 dage")
+
+
+def test_a_pack_without_message_values_falls_back_to_english(tmp_path: Path) -> None:
+    """A user's language pack that names no channels or months still gets readable messages."""
+    pack = tmp_path / "es.toml"
+    pack.write_text(
+        '[language]\ncode = "es"\nname = "Spanish"\nspacy = "es"\n\n[dates]\nnumeric_order = "MDY"\n',
+        encoding="utf-8",
+    )
+    catalog = load_catalog((pack,))
+    spanish = catalog.languages["es"]
+    assert spanish.labels.channels == CATALOG.languages["en"].labels.channels
+    assert spanish.labels.or_word == "or"
+    assert spanish.dates.long_date(dt.date(2025, 4, 3)) == "3 April 2025"
+
+
 # --- profiles ----------------------------------------------------------------------------------
 
 
@@ -293,6 +420,14 @@ def test_init_writes_a_skeleton_in_the_language(lang: str, tmp_path: Path) -> No
         run_init(tmp_path / profile, CATALOG, profile, lang, dt.date(2026, 1, 1))
         written = (tmp_path / profile / f"{profile}.md").read_text(encoding="utf-8")
         assert f"lang: {lang}" in written
+        # The title is the profile's name in the language (and is recognised as that profile).
+        label = CATALOG.languages[lang].profiles[profile].label
+        assert label is not None
+        title = label[:1].upper() + label[1:]
+        assert f"title: {title}\n" in written and f"\n# {title}\n" in written
+        assert CATALOG.profiles[profile].label.lower() not in written.lower()
+        _, ctx = analyse(parse(written, "markdown"), Config())
+        assert ctx.profile_name == profile
         assert _headings(written) == [
             CATALOG.languages[lang].skeletons[p].heading for p in CATALOG.profiles[profile].requires
         ]

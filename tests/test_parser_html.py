@@ -328,6 +328,27 @@ def test_title_and_language_metadata() -> None:
     assert _doc("<p>x</p>").metadata == {}
 
 
+def test_lang_attributes_below_html_give_blocks_their_language() -> None:
+    doc = _doc(
+        '<html lang="en"><body lang="en"><h1>Policy</h1><p>English.</p>'
+        '<section lang="da-DK"><h2>Dansk</h2><p>Tekst <span lang="en">mixed</span> her.</p>'
+        '<div lang=""><p>Unknown.</p></div><ul><li>Punkt</li></ul></section>'
+        '<h2 lang="de">Deutsch</h2><p>Nach dem Abschnitt.</p></body></html>'
+    )
+    blocks = [s.heading for s in doc.sections() if s.heading is not None] + [b for _, b in doc.blocks()]
+    # <html> and <body> declare the document's language (Document.language), not a block's.
+    assert {b.text: b.language for b in blocks} == {
+        "Policy": None,
+        "English.": None,
+        "Dansk": "da",
+        "Tekst mixed her.": "da",  # a block's language is the one around its first word
+        "Unknown.": None,  # lang="" means unknown, also inside a Danish section
+        "Punkt": "da",
+        "Deutsch": "de",
+        "Nach dem Abschnitt.": None,  # only the heading said German
+    }
+
+
 # -- suppression comments -----------------------------------------------------------------------
 
 

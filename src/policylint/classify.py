@@ -10,6 +10,7 @@ whose body is not clearly about something else inherits its parent's kind ("Your
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from .document import Document, Section
@@ -93,19 +94,34 @@ def classify_section(section: Section, pack: LanguagePack) -> tuple[str, float]:
     return "other", 0.0
 
 
-def classify_document(document: Document, pack: LanguagePack) -> None:
-    """Assign ``kind`` to every section of the document, parents before children."""
+def section_pack(
+    section: Section, pack: LanguagePack, packs: Mapping[str, LanguagePack] | None = None
+) -> LanguagePack:
+    """The pack whose vocabulary a section is read with: its own language's (a German
+    "Widerrufsrecht" section in an English policy), else the document's."""
+    if section.language is not None and packs:
+        return packs.get(section.language, pack)
+    return pack
+
+
+def classify_document(
+    document: Document, pack: LanguagePack, packs: Mapping[str, LanguagePack] | None = None
+) -> None:
+    """Assign ``kind`` to every section of the document, parents before children, each with the
+    vocabulary of its own language (``packs`` by code; ``pack`` is the document's)."""
     for section in document.sections():
-        section.kind, section.kind_score = classify_section(section, pack)
+        section.kind, section.kind_score = classify_section(section, section_pack(section, pack, packs))
 
 
-def kinds_present(document: Document, pack: LanguagePack) -> dict[str, list[Section]]:
+def kinds_present(
+    document: Document, pack: LanguagePack, packs: Mapping[str, LanguagePack] | None = None
+) -> dict[str, list[Section]]:
     """Every kind found in the document, with its sections. Secondary title kinds count too."""
     present: dict[str, list[Section]] = {}
     for section in document.sections():
         kinds = {section.kind}
         if not is_document_title(section):
-            kinds |= {k for k, _ in _title_kinds(section.title, pack)}
+            kinds |= {k for k, _ in _title_kinds(section.title, section_pack(section, pack, packs))}
         for kind in kinds:
             if kind != "other":
                 present.setdefault(kind, []).append(section)

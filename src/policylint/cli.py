@@ -402,7 +402,7 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
     from .profiles import find_parts, required_kinds, required_parts
 
     wanted = [*required_kinds(ctx.profile, config), *required_parts(ctx.profile)]
-    evidence = find_parts(document, pack, wanted)
+    evidence = find_parts(document, pack, wanted, ctx.section_packs)
     requirements: list[dict[str, Any]] = []
     for part in wanted:
         found = evidence.get(part)
@@ -425,6 +425,7 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
                 "level": sec.level,
                 "line": sec.line,
                 "end_line": sec.end_line,
+                "language": sec.language,
                 "children": [node(c) for c in sec.children],
             }
 
@@ -448,8 +449,12 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
         while stack[-1][0] >= sec.level:
             stack.pop()
         kind = f"[cyan]{sec.kind}[/]" if sec.kind != "other" else "[dim]other[/]"
+        # Where the language changes (a Danish section in an English policy), say so: that
+        # section and those under it are checked with that language's rules.
+        changed = sec.parent is not None and sec.language != sec.parent.language
+        lang = f"  [magenta]language: {sec.language or pack.code}[/]" if changed else ""
         branch = stack[-1][1].add(
-            f"{sec.title or '(untitled)'}  {kind}  [dim]lines {sec.line}-{sec.end_line}[/]"
+            f"{sec.title or '(untitled)'}  {kind}{lang}  [dim]lines {sec.line}-{sec.end_line}[/]"
         )
         stack.append((sec.level, branch))
     console = Console(file=out, highlight=False, soft_wrap=True, width=None if out.isatty() else 160)

@@ -118,6 +118,12 @@ class Config(BaseModel):
         default=None, description="Force a language code; default: detect per document."
     )
     default_language: str = Field(default="en", description="Language assumed when detection is unsure.")
+    section_languages: bool = Field(
+        default=True,
+        description="Detect sections written in another language than their document (and read HTML lang "
+        "attributes on sections) and check them with that language's rules; false checks every section "
+        "in the document's language. Off when `language` is set.",
+    )
     rule_paths: list[Path] = Field(
         default_factory=list, description="Extra rule packs (TOML files or folders)."
     )

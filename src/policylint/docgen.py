@@ -100,7 +100,9 @@ def json_page() -> str:
         "```json\n"
         '{"schema_version": 1, "tool": {"name": "policylint", "version": "…"},\n'
         ' "files": [{"path": "…", "format": "markdown", "language": "en", "words": 412,\n'
-        '            "sections": [{"title": "Returns", "kind": "returns", "level": 2, "line": 9}]}],\n'
+        '            "sections": [{"title": "Returns", "kind": "returns", "level": 2, "line": 9, "language": null},\n'
+        '                         {"title": "Til danske kunder", "kind": "other", "level": 2, "line": 30,\n'
+        '                          "language": "da"}]}],\n'
         ' "findings": [{"rule": "dates.vague-time", "severity": "warning", "message": "…", "path": "…",\n'
         '               "line": 12, "column": 5, "end_line": 12, "end_column": 13,\n'
         '               "section": "Returns", "suggestion": null}],\n'
@@ -108,6 +110,10 @@ def json_page() -> str:
         "```\n\n"
         "Lines and columns are 1-based; columns count Unicode code points; `end_column` is exclusive. "
         "Document-level findings (a missing section, a missing date) point at the document's first heading.\n\n"
+        "`files[].language` is the document's language. A section written in another language (a Danish "
+        'section in an English policy, an HTML section with `lang="de"`) carries that language in '
+        "`sections[].language`, and its findings come from that language's rules; `null` means the "
+        "section is in the document's language.\n\n"
         "## JSON Schema\n\n(`policylint schema` prints the same.)\n\n```json\n" + schema + "\n```\n"
     )
 

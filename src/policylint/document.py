@@ -193,6 +193,8 @@ class Block:
     smap: SourceMap
     #: Text ranges that are not prose to judge (inline code, URLs, email addresses): word rules skip them.
     protected: list[tuple[int, int]] = field(default_factory=list)
+    #: The language its markup declares (an HTML ``lang`` attribute below ``<html>``), if any.
+    language: str | None = None
 
     @classmethod
     def from_builder(cls, builder: TextBuilder, role: BlockRole) -> Block:
@@ -235,6 +237,9 @@ class Section:
     line: int = 1
     end_line: int = 1
     parent: Section | None = field(default=None, repr=False)
+    #: The section's language when it is not the document's (a Danish section in an English
+    #: policy); None when it is written in the document's language.
+    language: str | None = None
 
     def walk(self) -> Iterator[Section]:
         """This section and every descendant, in document order."""
@@ -328,6 +333,22 @@ class Document:
         end_line, end_col = self.lines.position(max(end, start))
         return Location(line, col, end_line, end_col)
 
+    def in_language(self, language: str) -> Document:
+        """The part of this document written in ``language``: a :class:`LanguageView` that shares
+        this document's source, positions and section objects."""
+        return LanguageView(
+            path=self.path,
+            format=self.format,
+            source=self.source,
+            root=self.root,
+            lines=self.lines,
+            metadata=self.metadata,
+            directives=self.directives,
+            language=self.language,
+            encoding=self.encoding,
+            view_language=language,
+        )
+
     def first_line_location(self) -> Location:
         """Where document-level findings point: the first heading, else the first prose, else line 1."""
         for section in self.sections():
@@ -337,6 +358,42 @@ class Document:
             if block.text:
                 return self.location(block.source_start, block.source_end)
         return Location(1, 1, 1, 1)
+
+
+@dataclass(slots=True)
+class LanguageView(Document):
+    """The sections of a document written in one language, for the rules of that language.
+
+    Iterating it (``sections``, ``all_sections``, ``blocks``, ``text``) yields only the sections
+    whose language is ``view_language`` (see :attr:`Section.language`); the root's own prose (the
+    text before the first heading) belongs to the document's language. The sections are the
+    document's own objects, so a section's children and blocks are all there: an English heading
+    whose only subsection is Danish is not empty.
+    """
+
+    view_language: str = ""
+
+    def _keeps(self, section: Section) -> bool:
+        return (section.language or self.language) == self.view_language
+
+    def all_sections(self) -> Iterator[Section]:
+        return (s for s in self.root.walk() if self._keeps(s))
+
+    def sections(self) -> Iterator[Section]:
+        return (s for s in self.all_sections() if s.level > 0)
+
+    def blocks(self) -> Iterator[tuple[Section, Block]]:
+        for sec in self.all_sections():
+            for block in sec.blocks:
+                yield sec, block
+
+    def text(self) -> str:
+        parts: list[str] = []
+        for sec in self.all_sections():
+            if sec.heading is not None:
+                parts.append(sec.heading.text)
+            parts.extend(b.text for b in sec.blocks)
+        return "\n\n".join(parts)
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ import datetime as dt
 import fnmatch
 import logging
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +26,7 @@ from .config import Config
 from .document import Document
 from .errors import ConfigError, RulePackError
 from .findings import FileReport, Finding, SectionInfo
-from .language import detect_language
+from .language import assign_section_languages, detect_language, section_languages
 from .packs import Catalog, LanguagePack, RuleSpec, load_catalog
 from .parsers import parse
 from .profiles import detect_profile
@@ -179,11 +179,17 @@ def analyse(document: Document, config: Config) -> tuple[LanguagePack, CheckCont
     supported = lang is not None and lang in catalog.languages
     pack = catalog.language(lang, config.default_language)
     document.language = pack.code if supported else (lang or "und")
-    classify_document(document, pack)
+    if supported and config.language is None and config.section_languages:
+        assign_section_languages(document, catalog.languages, pack.code)
+    packs = {
+        code: catalog.languages[code] for code in section_languages(document) if code in catalog.languages
+    }
+    classify_document(document, pack, packs)
     model = config.nlp_models.get(pack.code)
     today = config.today or dt.date.today()
     ctx = CheckContext(document, config, pack, today, model)
     ctx.supported_language = supported
+    ctx.section_packs = packs
     name = detect_profile(document, pack, catalog, config)
     ctx.profile_name = name
     ctx.profile = catalog.profiles.get(name)
@@ -213,14 +219,14 @@ def check_document(document: Document, config: Config) -> CheckedFile:
                 )
             )
         return CheckedFile(file_report(document, pack), findings)
-    for rule in rules_for(config, pack.code):
+    for rule, rule_ctx in _rule_runs(config, pack, ctx):
         if any(_matches(p, rule.id) for p in ignored):
             continue
         if rule.spec.profiles is not None and ctx.profile_name not in rule.spec.profiles:
             continue
         try:
             with TIMINGS.timed(rule_label(rule.id)):
-                for hit in rule.check(ctx):
+                for hit in rule.check(rule_ctx):
                     findings.append(_hit_to_finding(hit, rule, document, config))
         except Exception as exc:  # a rule must never take the file's other findings down with it
             log.debug("rule %s crashed on %s", rule.id, document.path, exc_info=True)
@@ -240,6 +246,30 @@ def check_document(document: Document, config: Config) -> CheckedFile:
     return CheckedFile(report, findings)
 
 
+def _rule_runs(
+    config: Config, pack: LanguagePack, ctx: CheckContext
+) -> Iterator[tuple[RuleKind, CheckContext]]:
+    """Each rule with the context it checks. A document whose sections are all in its language:
+    every rule once, on the whole document. Otherwise (see RuleKind.language_scope) rules about the
+    whole document still run once on all of it; rules about text where it stands run on the
+    document language's sections, then on each other language's sections with that language's rule.
+    Sections in a language no pack covers (an explicit ``lang="fr"``) get no such rules."""
+    document = ctx.document
+    others = section_languages(document)
+    if not others:
+        yield from ((rule, ctx) for rule in rules_for(config, pack.code))
+        return
+    main = ctx.for_language(document.in_language(pack.code), pack, config.nlp_models.get(pack.code))
+    for rule in rules_for(config, pack.code):
+        yield rule, (ctx if rule.scope() == "document" else main)
+    for code in others:
+        other = ctx.section_packs.get(code)
+        if other is None:
+            continue
+        view = ctx.for_language(document.in_language(code), other, config.nlp_models.get(code))
+        yield from ((rule, view) for rule in rules_for(config, code) if rule.scope() == "section")
+
+
 def _matches(pattern: str, rule_id: str) -> bool:
     from .selection import matches
 
@@ -254,7 +284,8 @@ def file_report(document: Document, pack: LanguagePack) -> FileReport:
         words=document.word_count(),
         encoding=document.encoding if document.encoding not in ("utf-8", "utf-8-sig") else None,
         sections=[
-            SectionInfo(title=s.title, kind=s.kind, level=s.level, line=s.line) for s in document.sections()
+            SectionInfo(title=s.title, kind=s.kind, level=s.level, line=s.line, language=s.language)
+            for s in document.sections()
         ],
     )
 

@@ -57,6 +57,11 @@ class SectionInfo(BaseModel):
     kind: str
     level: int
     line: int
+    language: str | None = Field(
+        default=None,
+        description="The section's language when it is not the file's (a Danish section in an English "
+        "policy); null when it is written in the file's language.",
+    )
 
 
 class FileReport(BaseModel):

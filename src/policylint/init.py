@@ -43,7 +43,9 @@ def build_skeleton(catalog: Catalog, pack: LanguagePack, profile: str, today: dt
             f"the {pack.language.name} language pack has no skeleton for {', '.join(missing)}; "
             f"`policylint init --profile {profile}` is available in: {', '.join(have) or 'none'}"
         )
-    label = catalog.profiles[profile].label
+    # The profile's name in the pack's language ("Privatlivspolitik"); the pack's profile
+    # phrases recognise it, so the skeleton keeps its profile.
+    label = pack.profile_label(profile, catalog.profiles[profile].label)
     title = label[:1].upper() + label[1:]
     lines = [
         "---",

@@ -9,6 +9,7 @@ month names and effective-date markers, section-kind vocabulary, and per-rule vo
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -104,6 +105,11 @@ class DatesVocabulary(BaseModel):
     numeric_order: str = Field(default="MDY", pattern=r"^(MDY|DMY|YMD)$")
     #: How `policylint init` introduces the last-updated date ("Last updated", "Senest opdateret").
     updated_label: str = "Last updated"
+    #: The twelve month names as a date in a message writes them (January…, or the genitive
+    #: "siječnja"… in Croatian). A pack without them uses the English pack's.
+    month_names: list[str] = Field(default_factory=list)
+    #: How a message writes a date: {day}, {month} (a name from month_names) and {year}.
+    date_format: str = "{day} {month} {year}"
 
     @field_validator("months")
     @classmethod
@@ -112,6 +118,18 @@ class DatesVocabulary(BaseModel):
         if bad:
             raise ValueError(f"month numbers must be 1-12, got {bad}")
         return {k.lower(): v for k, v in value.items()}
+
+    @field_validator("month_names")
+    @classmethod
+    def _twelve(cls, value: list[str]) -> list[str]:
+        if value and len(value) != 12:
+            raise ValueError(f"month_names must list 12 names, got {len(value)}")
+        return value
+
+    def long_date(self, date: dt.date) -> str:
+        """A date written out in the pack's language ("3 April 2025", "3. april 2025")."""
+        month = self.month_names[date.month - 1] if self.month_names else str(date.month)
+        return self.date_format.format(day=date.day, month=month, year=date.year)
 
 
 class SectionKindVocabulary(BaseModel):
@@ -139,11 +157,59 @@ class SectionKindVocabulary(BaseModel):
 
 
 class ProfileVocabulary(BaseModel):
-    """How to recognise a document profile in one language: phrases of the document's title."""
+    """A document profile in one language: phrases of the document's title that recognise it, and
+    its name in messages and as the title `policylint init` writes."""
 
     model_config = ConfigDict(extra="forbid")
 
     title: list[str] = Field(default_factory=list)
+    #: The profile's name in the language ("privatlivspolitik"); default: the profile's own label.
+    label: str | None = None
+
+
+class MessageLabels(BaseModel):
+    """Words that rules fill into their messages, in the pack's language (``[labels]``).
+
+    Whatever a pack leaves out is taken from the English pack when the catalog loads, so a
+    message never shows a bare key; English itself is data too (rules/lang/en-profiles.toml).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: Joins the last two items of a list ("email and phone", "e-mail og telefon").
+    and_word: str = ""
+    #: Joins the last two alternatives ("a phone number or live chat").
+    or_word: str = ""
+    #: contact.too-few-channels {found}, when some channels are found: {channels} lists them.
+    channels_found: str = ""
+    #: contact.too-few-channels {found}, when none is.
+    channels_none: str = ""
+    #: How {found} names each channel kind: email, phone, postal, web, chat.
+    channels: dict[str, str] = Field(default_factory=dict)
+    #: How {add} names each channel kind to add ("an email address").
+    channels_to_add: dict[str, str] = Field(default_factory=dict)
+    #: consistency.* {what}: the commitment a period belongs to (return-window, withdrawal,
+    #: refund-timing). Default: the label in the rule's `classes` parameter (English).
+    periods: dict[str, str] = Field(default_factory=dict)
+
+    def fill_from(self, other: MessageLabels) -> None:
+        """Take every value this pack leaves out from ``other`` (the English pack)."""
+        for name in ("and_word", "or_word", "channels_found", "channels_none"):
+            if not getattr(self, name):
+                setattr(self, name, getattr(other, name))
+        for name in ("channels", "channels_to_add"):
+            table: dict[str, str] = getattr(self, name)
+            for key, value in getattr(other, name).items():
+                table.setdefault(key, value)
+
+    def merge(self, extra: MessageLabels) -> None:
+        """Add what a second pack file of the same language sets."""
+        for name in ("and_word", "or_word", "channels_found", "channels_none"):
+            if getattr(extra, name):
+                setattr(self, name, getattr(extra, name))
+        self.channels.update(extra.channels)
+        self.channels_to_add.update(extra.channels_to_add)
+        self.periods.update(extra.periods)
 
 
 class SkeletonEntry(BaseModel):
@@ -178,6 +244,8 @@ class LanguagePack(BaseModel):
     profiles: dict[str, ProfileVocabulary] = Field(default_factory=dict)
     #: Headings and guidance for `policylint init`, by section kind or part.
     skeletons: dict[str, SkeletonEntry] = Field(default_factory=dict)
+    #: Words rules fill into messages (channel names, "and", "or"…).
+    labels: MessageLabels = Field(default_factory=MessageLabels)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     path: str = ""
 
@@ -188,6 +256,11 @@ class LanguagePack(BaseModel):
     def kind_label(self, kind: str) -> str:
         vocab = self.section_kinds.get(kind) or self.parts.get(kind)
         return vocab.label if vocab else kind.replace("-", " ")
+
+    def profile_label(self, name: str, default: str) -> str:
+        """A profile's name in this language; ``default`` (the profile's own label) when the pack has none."""
+        vocab = self.profiles.get(name)
+        return vocab.label if vocab is not None and vocab.label else default
 
 
 class ProfileSpec(BaseModel):
@@ -357,6 +430,13 @@ def _load_catalog_cached(extra: tuple[str, ...]) -> Catalog:
                 rules[spec.id] = spec
     if not languages:
         raise RulePackError(f"{builtin_rules_dir()}: no language packs found (expected rules/lang/*.toml)")
+    english = languages.get("en")
+    if english is not None:
+        for code, pack in languages.items():
+            if code != "en":  # what a pack does not translate stays English, as it was
+                pack.labels.fill_from(english.labels)
+                if not pack.dates.month_names:
+                    pack.dates.month_names = list(english.dates.month_names)
     return Catalog(rules=rules, languages=languages, profiles=profiles)
 
 
@@ -375,9 +455,15 @@ def _merge_language(base: LanguagePack, extra: LanguagePack) -> LanguagePack:
             else:
                 table[kind] = vocab
     merged.skeletons.update(extra.skeletons)
+    for name in ("month_names", "date_format", "updated_label"):
+        if name in extra.dates.model_fields_set and name not in base.dates.model_fields_set:
+            setattr(merged.dates, name, getattr(extra.dates, name))
+    merged.labels.merge(extra.labels)
     for name, profile_vocab in extra.profiles.items():
         current = merged.profiles.setdefault(name, ProfileVocabulary())
         current.title = [*current.title, *profile_vocab.title]
+        if profile_vocab.label:
+            current.label = profile_vocab.label
     for rule_id, data in extra.rules.items():
         target = merged.rules.setdefault(rule_id, {})
         for key, value in data.items():

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from .classify import compiled_phrases, kinds_present
+from .classify import compiled_phrases, kinds_present, section_pack
 from .config import SECTION_KINDS, Config
 from .document import Document, Section
-from .packs import Catalog, LanguagePack, ProfileSpec
+from .packs import Catalog, LanguagePack, ProfileSpec, SectionKindVocabulary
 
 DEFAULT_PROFILE = "customer-service"
 
@@ -94,11 +95,20 @@ def required_parts(profile: ProfileSpec | None) -> list[str]:
     return [k for k in profile.requires if k not in SECTION_KINDS]
 
 
-def find_parts(document: Document, pack: LanguagePack, parts: list[str]) -> dict[str, PartEvidence]:
-    """Evidence for each part that is present; missing parts are absent from the result."""
+def find_parts(
+    document: Document,
+    pack: LanguagePack,
+    parts: list[str],
+    packs: Mapping[str, LanguagePack] | None = None,
+) -> dict[str, PartEvidence]:
+    """Evidence for each part that is present; missing parts are absent from the result.
+
+    Each section is read with its own language's vocabulary (``packs`` by code, see
+    :attr:`Section.language`); ``pack`` is the document's.
+    """
     found: dict[str, PartEvidence] = {}
     sections = list(document.sections())
-    kinds = kinds_present(document, pack)
+    kinds = kinds_present(document, pack, packs)
     for part in parts:
         if part in SECTION_KINDS:
             hits = kinds.get(part)
@@ -112,18 +122,40 @@ def find_parts(document: Document, pack: LanguagePack, parts: list[str]) -> dict
         if by_kind is not None:
             found[part] = PartEvidence(part, by_kind, by_kind.line)
             continue
-        title_pattern = compiled_phrases(tuple(vocab.title))
-        if title_pattern is not None:
-            section = next((s for s in sections if title_pattern.search(s.title)), None)
-            if section is not None:
-                found[part] = PartEvidence(part, section, section.line)
-                continue
-        content_pattern = compiled_phrases(tuple(vocab.content))
+        section = next((s for s in sections if _part_title(s, part, pack, packs)), None)
+        if section is not None:
+            found[part] = PartEvidence(part, section, section.line)
+            continue
         for section in document.all_sections():
-            body = section.body_text()
-            if (content_pattern is not None and content_pattern.search(body)) or any(
-                re.search(p, body, re.IGNORECASE) for p in vocab.patterns
-            ):
+            if _part_content(section, part, pack, packs):
                 found[part] = PartEvidence(part, section if section.level > 0 else None, section.line)
                 break
     return found
+
+
+def _part_vocabulary(
+    section: Section, part: str, pack: LanguagePack, packs: Mapping[str, LanguagePack] | None
+) -> SectionKindVocabulary | None:
+    own = section_pack(section, pack, packs)
+    return own.parts.get(part) or pack.parts.get(part)
+
+
+def _part_title(
+    section: Section, part: str, pack: LanguagePack, packs: Mapping[str, LanguagePack] | None
+) -> bool:
+    vocab = _part_vocabulary(section, part, pack, packs)
+    pattern = compiled_phrases(tuple(vocab.title)) if vocab is not None else None
+    return pattern is not None and pattern.search(section.title) is not None
+
+
+def _part_content(
+    section: Section, part: str, pack: LanguagePack, packs: Mapping[str, LanguagePack] | None
+) -> bool:
+    vocab = _part_vocabulary(section, part, pack, packs)
+    if vocab is None:
+        return False
+    body = section.body_text()
+    pattern = compiled_phrases(tuple(vocab.content))
+    return (pattern is not None and pattern.search(body) is not None) or any(
+        re.search(p, body, re.IGNORECASE) for p in vocab.patterns
+    )

@@ -84,6 +84,22 @@ class CheckContext:
         #: The document's profile (set by the engine before rules run).
         self.profile_name: str = "customer-service"
         self.profile: ProfileSpec | None = None
+        #: Packs of the languages the document's sections are written in, by code (see
+        #: ``Section.language``): section kinds and parts are read with each section's own.
+        self.section_packs: dict[str, LanguagePack] = {}
+
+    def for_language(self, document: Document, language: LanguagePack, nlp_model: str | None) -> CheckContext:
+        """A context for the part of the document in another language (``document`` is a
+        ``LanguageView``), or for the document's own language's part: that one shares this
+        context's spaCy results, since it uses the same pipeline."""
+        view = CheckContext(document, self.config, language, self.today, nlp_model)
+        view.supported_language = self.supported_language
+        view.profile_name = self.profile_name
+        view.profile = self.profile
+        view.section_packs = self.section_packs
+        if language is self.language and nlp_model == self._nlp_model:
+            view._docs = self._docs
+        return view
 
     @cached_property
     def nlp(self) -> Language:
@@ -147,6 +163,13 @@ class RuleKind:
     Params: ClassVar[type[BaseModel]] = NoParams
     #: Keys of ``Params`` that language packs supply (``[rules."<id>"]`` in rules/lang/*.toml).
     language_keys: ClassVar[tuple[str, ...]] = ()
+    #: How the rule runs on a document whose sections are in different languages:
+    #: "document" (the default) judges the document as a whole and runs once, over all of it, in
+    #: the document's language; "section" judges text where it stands (words, sentences, dates)
+    #: and runs on each language's sections with the rule built for that language; "main" runs
+    #: only on the sections in the document's language. A single-language document is always
+    #: checked whole.
+    language_scope: ClassVar[str] = "document"
 
     def __init__(self, spec: RuleSpec, params: BaseModel, language: LanguagePack) -> None:
         self.spec = spec
@@ -158,6 +181,10 @@ class RuleKind:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    def scope(self) -> str:
+        """``language_scope``, which a kind may decide from its parameters."""
+        return self.language_scope
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:  # pragma: no cover - abstract
         raise NotImplementedError

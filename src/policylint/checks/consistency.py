@@ -263,7 +263,7 @@ class ConsistentPeriods(RuleKind):
                     period.start,
                     period.end,
                     item.section,
-                    what=label,
+                    what=ctx.language.labels.periods.get(cls, label),
                     period=" ".join(period.text.split()),
                     other_period=" ".join(ref.text.split()),
                     other_line=_line(ctx.document, first.block, ref.start),

@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..classify import kinds_present
 from ..document import Block, BlockRole, Document, Section
-from .base import CheckContext, Hit, RuleKind
+from .base import CheckContext, Hit, RuleKind, render_message
 
 ChannelKind = Literal["email", "phone", "postal", "web", "chat", "url", "hours"]
 
@@ -45,23 +45,6 @@ ChannelKind = Literal["email", "phone", "postal", "web", "chat", "url", "hours"]
 REACH_KINDS: tuple[ChannelKind, ...] = ("email", "phone", "postal", "web", "chat")
 #: What makes a contact section concrete: any way to reach a person, or at least a link.
 CONCRETE_KINDS: tuple[ChannelKind, ...] = (*REACH_KINDS, "url")
-
-#: How channel kinds are named in messages (messages are written in English in the rule packs).
-CHANNEL_LABELS: dict[str, str] = {
-    "email": "email",
-    "phone": "phone",
-    "postal": "post",
-    "web": "a web form",
-    "chat": "chat",
-}
-_ADD_LABELS: dict[str, str] = {
-    "email": "an email address",
-    "phone": "a phone number",
-    "postal": "a postal address",
-    "web": "a web form",
-    "chat": "live chat",
-}
-
 
 # ------------------------------------------------------------------------------------------
 # Vocabulary
@@ -856,7 +839,9 @@ class ContactChannels(RuleKind):
         if not ctx.vocabulary(self.id):
             return  # no vocabulary for this language: stay silent rather than guess
         vocab = _vocab(params)
-        present = ctx.memo("kinds_present", lambda: kinds_present(ctx.document, ctx.language))
+        present = ctx.memo(
+            "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
+        )
         anchor = _first_heading(present, ("contact", "complaints"))
         invitation = None if anchor is not None else _first_invitation(ctx.document, vocab)
         if anchor is None and invitation is None:
@@ -865,13 +850,19 @@ class ContactChannels(RuleKind):
         kinds = [k for k in REACH_KINDS if any(c.kind == k for c in channels)]
         if len(kinds) >= params.min_channels:
             return
-        found = "only " + _join([CHANNEL_LABELS[k] for k in kinds], "and") if kinds else "no concrete channel"
-        missing = [_ADD_LABELS[k] for k in REACH_KINDS if k not in kinds]
+        # Channel names, "and", "or": the language pack's [labels] (English when it has none).
+        labels = ctx.language.labels
+        if kinds:
+            named = _join([labels.channels.get(k, k) for k in kinds], labels.and_word or "and")
+            found = render_message(labels.channels_found or "{channels}", {"channels": named})
+        else:
+            found = labels.channels_none or "none"
+        missing = [labels.channels_to_add.get(k, k) for k in REACH_KINDS if k not in kinds]
         fields = {
             "found": found,
             "count": len(kinds),
             "min": params.min_channels,
-            "add": _join(missing, "or"),
+            "add": _join(missing, labels.or_word or "or"),
             "channels": ", ".join(kinds) or "none",
         }
         if anchor is not None:
@@ -955,7 +946,9 @@ class ContactSectionChannel(RuleKind):
         if not ctx.vocabulary(self.id):
             return  # no vocabulary for this language: stay silent rather than guess
         vocab = _vocab(params)
-        present = ctx.memo("kinds_present", lambda: kinds_present(ctx.document, ctx.language))
+        present = ctx.memo(
+            "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
+        )
         sure = {id(s) for s in sections_of(present, ("contact",), 1.0)}
         channels: list[Channel] | None = None
         reported: set[int] = set()
@@ -1029,7 +1022,9 @@ class ResponseTime(RuleKind):
         assert isinstance(params, ResponseTimeParams)
         if not ctx.vocabulary(self.id):
             return  # no vocabulary for this language: stay silent rather than guess
-        present = ctx.memo("kinds_present", lambda: kinds_present(ctx.document, ctx.language))
+        present = ctx.memo(
+            "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
+        )
         # Only a section whose TITLE says complaints or contact: content alone also puts a
         # "Miscellanea" clause list with one "contact us" line among contact sections.
         titled = {k: sections_of(present, (k,), 2.0) for k in params.section_kinds}

@@ -11,14 +11,6 @@ from pydantic import BaseModel, ConfigDict
 from ..dates import effective_dates, find_dates, months_between
 from .base import CheckContext, Hit, RuleKind
 
-
-def _long_form(date_value: object) -> str:
-    import datetime as dt
-
-    assert isinstance(date_value, dt.date)
-    return f"{date_value.day} {date_value.strftime('%B')} {date_value.year}"
-
-
 _DIGIT = re.compile(r"\d")
 
 
@@ -26,6 +18,7 @@ class AmbiguousDate(RuleKind):
     """Numeric dates that read differently in Europe and the US."""
 
     kind = "ambiguous-date"
+    language_scope = "section"
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         vocab = ctx.language.dates
@@ -42,9 +35,9 @@ class AmbiguousDate(RuleKind):
                     mention.end,
                     section,
                     match=mention.text,
-                    reading1=_long_form(first),
-                    reading2=_long_form(second),
-                    suggestion=f"{first.isoformat()} or {second.isoformat()}",
+                    reading1=vocab.long_date(first),
+                    reading2=vocab.long_date(second),
+                    suggestion=f"{first.isoformat()} {ctx.language.labels.or_word or 'or'} {second.isoformat()}",
                 )
 
 

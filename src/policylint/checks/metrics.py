@@ -52,6 +52,13 @@ class Readability(RuleKind):
     Params = ReadabilityParams
     language_keys = ("limits",)
 
+    def scope(self) -> str:
+        # A section is scored with its own language's formula; the document's score is that of
+        # the text in the document's language (LIX over German prose says nothing).
+        params = self.params
+        assert isinstance(params, ReadabilityParams)
+        return "section" if params.scope == "section" else "main"
+
     def _limit(self, ctx: CheckContext, metric: str) -> float:
         params = self.params
         assert isinstance(params, ReadabilityParams)
@@ -82,11 +89,12 @@ class Readability(RuleKind):
             if sum(len(t.split()) for t in texts) < min_words:
                 continue
             # Paragraph counts add up, and the section and document rules share them.
-            counted: dict[str, Counts] = ctx.memo("readability.counts", dict)
+            counted: dict[tuple[str, str, str | None], Counts] = ctx.memo("readability.counts", dict)
+            code = ctx.language.code
             for text in texts:
-                if text not in counted:
-                    counted[text] = raw_count(text, ctx.language.code, settings.hyphenation)
-            result = score_counts(total(counted[t] for t in texts), metric)
+                if (text, code, settings.hyphenation) not in counted:
+                    counted[text, code, settings.hyphenation] = raw_count(text, code, settings.hyphenation)
+            result = score_counts(total(counted[t, code, settings.hyphenation] for t in texts), metric)
             if result.exceeds(limit):
                 fields = {"metric": metric, "value": result.value, "limit": limit}
                 if params.scope == "document" or section.level == 0:
@@ -114,6 +122,7 @@ class SentenceLengthParams(BaseModel):
 
 class SentenceLength(RuleKind):
     kind = "sentence-length"
+    language_scope = "section"
     Params = SentenceLengthParams
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:

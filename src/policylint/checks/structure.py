@@ -36,7 +36,9 @@ class RequiredSection(RuleKind):
         wanted = params.section_kind
         if wanted not in required_kinds(ctx.profile, ctx.config):
             return
-        if wanted in ctx.memo("kinds_present", lambda: kinds_present(ctx.document, ctx.language)):
+        if wanted in ctx.memo(
+            "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
+        ):
             return
         yield Hit(fields={"kind_label": ctx.language.kind_label(wanted), "kind": wanted})
 
@@ -45,6 +47,7 @@ class EmptySection(RuleKind):
     """Reports a heading with nothing under it: a placeholder someone forgot to fill in."""
 
     kind = "empty-section"
+    language_scope = "section"  # said in the section's language
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         for section in ctx.document.sections():
@@ -62,8 +65,10 @@ class MissingPart(RuleKind):
         parts = required_parts(ctx.profile)
         if not parts:
             return
-        found = find_parts(ctx.document, ctx.language, parts)
-        label = ctx.profile.label if ctx.profile is not None else ctx.profile_name
+        found = find_parts(ctx.document, ctx.language, parts, ctx.section_packs)
+        label = ctx.language.profile_label(
+            ctx.profile_name, ctx.profile.label if ctx.profile is not None else ctx.profile_name
+        )
         for part in parts:
             # A language with no vocabulary for a part cannot judge it: say nothing rather than guess.
             if part not in found and part in ctx.language.parts:

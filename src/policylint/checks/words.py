@@ -41,6 +41,7 @@ class SubstitutionParams(BaseModel):
 
 class Substitution(RuleKind):
     kind = "substitution"
+    language_scope = "section"
     Params = SubstitutionParams
     language_keys = ("terms",)
 
@@ -74,6 +75,7 @@ class PhraseParams(BaseModel):
 
 class Phrase(RuleKind):
     kind = "phrase"
+    language_scope = "section"
     Params = PhraseParams
     language_keys = ("phrases", "needs_subject", "subject_words")
 

@@ -107,6 +107,7 @@ class _Open:
     level: int = 0  # heading level if this element is an active heading
     block: bool = False  # closing it ends the current block (or adds a space inside a heading)
     in_roles: bool = False  # pushed onto the role stack
+    language: str | None = None  # its lang attribute (elements below <html> and <body> only)
 
 
 def _language(value: str | None) -> str | None:
@@ -154,6 +155,10 @@ class _PolicyHTMLParser(HTMLParser):
         self._code = 0  # open <code>-like elements
         self._code_from = 0  # where the outermost open one began in the pending text
         self._protected: list[tuple[int, int]] = []
+        # Languages declared by open elements below <html>/<body> (innermost last), and the one
+        # in force when the pending block's first text was read.
+        self._languages: list[str] = []
+        self._block_language: str | None = None
 
     def run(self) -> None:
         """Tokenize the whole source, then close whatever is still open.
@@ -203,6 +208,10 @@ class _PolicyHTMLParser(HTMLParser):
             level = _aria_level(attr.get("aria-level"))
         active = not self._skip and not skip
         entry = _Open(tag, pos, skip, level if active and not self._heading else 0)
+        if tag not in ("html", "body") and ("lang" in attr or "xml:lang" in attr):
+            # lang="" means "unknown": it still ends the language of the element around it.
+            entry.language = _language(attr.get("lang") or attr.get("xml:lang")) or ""
+            self._languages.append(entry.language)
         entry.block = tag in _ROLES or tag in _HEADINGS or level > 0 or tag in _SKIP_BLOCKS
         if entry.block:
             self._boundary(pos, length)
@@ -332,6 +341,8 @@ class _PolicyHTMLParser(HTMLParser):
                 self._boundary(pos, length)
             if entry.in_roles:
                 self._roles.pop()
+            if entry.language is not None:
+                self._languages.pop()
             if entry.tag in _CODE and not entry.skip and not self._skip:
                 self._code -= 1
                 if not self._code:
@@ -394,6 +405,8 @@ class _PolicyHTMLParser(HTMLParser):
             self._piece(data[done:], start + done, len(data) - done)
 
     def _piece(self, text: str, start: int, length: int) -> None:
+        if not self._parts:
+            self._block_language = self._languages[-1] if self._languages else None
         self._length += len(text)
         self._parts.append(text)
         self._starts.append(start)
@@ -430,6 +443,7 @@ class _PolicyHTMLParser(HTMLParser):
         for text, start, length in zip(parts, starts, lens, strict=True):
             builder.replaced(text, start, length)
         block = Block.from_builder(builder, role)
+        block.language = self._block_language or None
         end = len(block.text)
         protected = [(a, min(b, end)) for a, b in protected if a < min(b, end)]
         block.protected = sorted(protected + [m.span() for m in _URLISH.finditer(block.text)])

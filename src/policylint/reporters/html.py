@@ -246,6 +246,11 @@ def _requirements(file: FileReport, findings: list[Finding], catalog: Catalog) -
     }
     part_messages = {f.message for f in findings if f.rule == "sections.missing-part"}
     part_spec = catalog.rules.get("sections.missing-part")
+    # The message as the rule wrote it: the file's language pack translates it and the profile name.
+    part_template = pack.rules.get("sections.missing-part", {}).get("message") or (
+        part_spec.message if part_spec is not None else None
+    )
+    profile_label = pack.profile_label(file.profile or "", profile.label)
     found_in: dict[str, str] = {}
     for info in reversed(file.sections):  # the first section of a kind wins
         found_in[info.kind] = f"“{info.title}”, line {info.line}"
@@ -253,9 +258,9 @@ def _requirements(file: FileReport, findings: list[Finding], catalog: Catalog) -
     present = 0
     for need in profile.requires:
         label = pack.kind_label(need)
-        if part_spec is not None:  # the exact message the rule writes for this part
-            fields = {"part_label": label, "part": need, "profile": profile.label}
-            missing = need in missing_kinds or render_message(part_spec.message, fields) in part_messages
+        if isinstance(part_template, str):  # the exact message the rule writes for this part
+            fields = {"part_label": label, "part": need, "profile": profile_label}
+            missing = need in missing_kinds or render_message(part_template, fields) in part_messages
         else:
             missing = need in missing_kinds or any(label in message for message in part_messages)
         present += not missing
