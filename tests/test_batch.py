@@ -175,3 +175,27 @@ def test_warm_up_and_the_lazy_export() -> None:
     batch.warm_up({"today": TODAY})
     assert policylint.lint_batch is lint_batch
     assert "lint_batch" in policylint.__all__
+
+
+def test_error_result_reports_a_document_that_could_not_be_loaded() -> None:
+    result = batch.error_result("s3://crawl/page-17", "could not be downloaded: HTTP 503", {"today": TODAY})
+    assert result["error"] == "s3://crawl/page-17 could not be downloaded: HTTP 503"
+    assert [f["rule"] for f in result["findings"]] == ["io.unreadable"]
+    report = report_from_results([result])
+    assert report.summary.files == 1 and report.summary.error == 1
+
+
+def test_records_that_point_to_files_take_the_files_format() -> None:
+    """Parquet rows carry every column: a None text with a path means "read the path"."""
+    path = EXAMPLES / "needs-work" / "privacy-notice.html"
+    items = [
+        {"name": "https://shop.example/privacy", "path": str(path)},
+        {"name": "https://shop.example/privacy-2", "text": None, "path": str(path), "format": None},
+    ]
+    results = lint_batch(items, CONFIG, dedup=False)
+    assert [r["format"] for r in results] == ["html", "html"]
+    text = path.read_text(encoding="utf-8")
+    for result in results:
+        assert report_from_results([result]) == policylint.check_text(
+            text, "html", CONFIG, path=result["name"]
+        )

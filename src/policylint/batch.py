@@ -13,7 +13,7 @@ Items of a batch can be:
 * a mapping ``{"name": ..., "text": ..., "format": ...}``, where ``text`` is a ``str`` or raw
   ``bytes`` (decoded like a file: byte-order marks, UTF-8, then a detected legacy encoding), and
   ``format`` is optional (``markdown``, ``html`` or ``text``; default: from the name's extension);
-  a mapping may give ``"path"`` instead of ``"text"``;
+  a mapping may give ``"path"`` instead of ``"text"`` (the format then follows the path);
 * a tuple ``(name, text)`` or ``(name, text, format)``.
 
 Everything expensive (spaCy, lemma tables, the rule catalog, the rules built for a config) is
@@ -54,8 +54,8 @@ log = logging.getLogger(__name__)
 #: mapping, or a ``(name, text)`` / ``(name, text, format)`` tuple.
 BatchItem = Union[str, "os.PathLike[str]", Mapping[str, Any], tuple[Any, ...]]
 
-#: Results a worker process remembers for ``dedup`` (a few KB each).
-DEDUP_CACHE_SIZE = 4096
+#: Results a worker process remembers for ``dedup`` (about 20 KB each), least recently used out first.
+DEDUP_CACHE_SIZE = 1024
 
 #: The findings that mean a document was not checked at all.
 _NOT_CHECKED = frozenset({"io.unreadable", "io.parse-error"})
@@ -111,7 +111,7 @@ def lint_batch(
         try:
             doc = _normalise(item, name, format)
         except (TypeError, ValueError) as exc:  # a malformed record: reported like an unreadable file
-            results.append(_unreadable(name, _format_of(item, format), str(exc), resolved))
+            results.append(error_result(name, str(exc), resolved, _format_of(item, format)))
             continue
         try:
             result = _lint_one(doc, resolved, settings if use_memo else None)
@@ -142,6 +142,21 @@ def report_from_results(results: Iterable[DocumentResult]) -> Report:
         )
         report.findings.extend(Finding.model_validate(f) for f in result["findings"])
     return report.finalize()
+
+
+def error_result(
+    name: str,
+    reason: str,
+    config: Config | Mapping[str, Any] | str | None = None,
+    format: str = "text",
+) -> DocumentResult:
+    """The result of a document that could not even be loaded (a corrupt manifest line, a failed
+    download), shaped like every other: an ``io.unreadable`` finding and ``error`` set, as the CLI
+    reports a file it cannot read. ``reason`` completes a sentence that starts with the name."""
+    from .engine import CheckedFile, read_error_finding
+
+    finding = read_error_finding(name, reason, _resolve_config(config))
+    return _result(CheckedFile(FileReport(path=name, format=format), [finding]), None)
 
 
 def warm_up(config: Config | Mapping[str, Any] | str | None = None) -> None:
@@ -202,8 +217,8 @@ def _name_of(item: BatchItem, index: int) -> str:
     if isinstance(item, (str, os.PathLike)):
         return os.fspath(item)
     if isinstance(item, Mapping):
-        name = item.get("name", item.get("path"))
-        return str(name) if name is not None else f"<item {index}>"
+        name = item.get("name") or item.get("path")
+        return str(name) if name else f"<item {index}>"
     if isinstance(item, tuple) and item:
         return str(item[0])
     return f"<item {index}>"
@@ -217,7 +232,8 @@ def _format_of(item: BatchItem, default: str | None) -> str:
         given = item[2]
     if isinstance(given, str) and given:
         return given
-    name = _name_of(item, 0)
+    path = item.get("path") if isinstance(item, Mapping) else None
+    name = str(path) if path else _name_of(item, 0)  # a record's file says more than its name (a URL)
     return default or format_for_path(name) or "text"
 
 
@@ -231,12 +247,11 @@ def _normalise(item: BatchItem, name: str, default_format: str | None) -> _Doc:
         )
     if isinstance(item, (str, os.PathLike)):
         return _Doc(name, fmt, None, Path(item))
-    if isinstance(item, Mapping):
-        if "text" in item:
-            text = item["text"]
-        elif "path" in item:
+    if isinstance(item, Mapping):  # a missing key and None are the same (a Parquet row has every column)
+        text = item.get("text")
+        if text is None and item.get("path") is not None:
             return _Doc(name, fmt, None, Path(item["path"]))
-        else:
+        if text is None:
             raise ValueError("is a record with neither 'text' nor 'path'; not checked")
     elif isinstance(item, tuple) and len(item) in (2, 3):
         text = item[1]
@@ -279,7 +294,7 @@ def _lint_one(doc: _Doc, config: Config, settings: str | None) -> DocumentResult
     try:
         raw, text, encoding = _load(doc, config.max_file_bytes)
     except ReadError as exc:
-        return _unreadable(doc.name, doc.fmt, str(exc), config)
+        return error_result(doc.name, str(exc), config, doc.fmt)
     sha = hashlib.sha256(raw).hexdigest()
     try:
         document = parse(text, doc.fmt, doc.name)
@@ -319,14 +334,6 @@ def _result(checked: CheckedFile, sha: str | None) -> DocumentResult:
         error=error,
         duplicate_of=None,
     )
-
-
-def _unreadable(name: str, fmt: str, reason: str, config: Config) -> DocumentResult:
-    """The result the CLI gives a file it cannot read: an ``io.unreadable`` finding, nothing checked."""
-    from .engine import CheckedFile, read_error_finding
-
-    finding = read_error_finding(name, reason, config)
-    return _result(CheckedFile(FileReport(path=name, format=fmt), [finding]), None)
 
 
 def _renamed(original: DocumentResult, name: str) -> DocumentResult:
