@@ -136,6 +136,8 @@ def test_a_crash_outside_the_rules_is_one_documents_error(monkeypatch: pytest.Mo
 def test_an_invalid_config_fails_the_batch_not_each_document() -> None:
     with pytest.raises(ConfigError, match="unknown profile"):
         lint_batch([("a.md", "# Policy\n")], {"default_profile": "no-such-profile"})
+    with pytest.raises(ConfigError, match="fail_on"):
+        lint_batch([("a.md", "# Policy\n")], '{"fail_on": "sometimes"}')
 
 
 def test_duplicates_reuse_the_first_result_under_their_own_name() -> None:

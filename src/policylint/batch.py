@@ -32,6 +32,7 @@ its own name, with ``duplicate_of`` naming the original. Configurations that dep
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -199,9 +200,8 @@ def _resolve_config(config: Config | Mapping[str, Any] | str | None) -> Config:
         return Config()
     if isinstance(config, Config):
         return config
-    if isinstance(config, str):
-        return Config.model_validate_json(config)
-    return config_from_mapping(dict(config), "<batch>")
+    data = json.loads(config) if isinstance(config, str) else dict(config)
+    return config_from_mapping(data, "<batch>")  # errors name the key at fault, as for a config file
 
 
 def _validate_once(config: Config) -> None:
