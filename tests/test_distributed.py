@@ -131,6 +131,7 @@ def test_the_crawl_example_on_a_jsonl_manifest(client: Client, tmp_path: Path) -
     manifest = tmp_path / "crawl.jsonl"
     lines = [json.dumps({"name": n, "text": t, "format": f}) for n, t, f in records]
     lines.insert(2, '{"name": "truncated", "text": "We ')  # a line cut short by a failed upload
+    lines.append("[1, 2]")  # JSON, but not a record
     lines.append(json.dumps({"name": "https://shop.example/terms", "path": str(POLICIES[0])}))
     lines.append(json.dumps({"path": str(tmp_path / "gone.md")}))
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -144,10 +145,11 @@ def test_the_crawl_example_on_a_jsonl_manifest(client: Client, tmp_path: Path) -
     )
     checked = [by_name[f.path] for f in expected.files]
     assert report_from_results(checked) == expected
-    broken = by_name[f"{manifest}@{len(chr(10).join(lines[:2])) + 1}"]
-    assert broken["error"] is not None and "is not a JSON object" in broken["error"]
+    for index, what in ((2, ""), (len(records) + 1, "a JSON list")):
+        broken = by_name[f"{manifest}@{len(chr(10).join(lines[:index])) + 1}"]
+        assert broken["error"] is not None and f"is not a JSON object: {what}" in broken["error"]
     assert by_name[str(tmp_path / "gone.md")]["error"] == f"{tmp_path / 'gone.md'} does not exist"
-    assert summary["documents"] == len(lines) and summary["errors"] == 2
+    assert summary["documents"] == len(lines) and summary["errors"] == 3
     assert summary["findings"] == sum(len(r["findings"]) for r in results)
     assert summary["batches"] > 2 and summary["failed_batches"] == []
     assert summary["workers"] == 2 and summary["documents_per_second"] > 0

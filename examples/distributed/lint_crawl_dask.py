@@ -109,10 +109,13 @@ def load(batch: Batch) -> tuple[list[Any], list[tuple[str, str]]]:
                 continue
             try:
                 record = json.loads(line)
+                problem = None if isinstance(record, dict) else f"a JSON {type(record).__name__}"
             except ValueError as exc:
-                broken.append((f"{batch.source}@{offset}", f"is not a JSON object: {exc}"))
+                problem = str(exc)
+            if problem is not None:
+                broken.append((f"{batch.source}@{offset}", f"is not a JSON object: {problem}"))
                 continue
-            if isinstance(record, dict) and "name" not in record and "path" not in record:
+            if "name" not in record and "path" not in record:
                 record["name"] = f"{batch.source}@{offset}"
             items.append(record)
     return items, broken
