@@ -13,6 +13,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .api import check_paths, check_text, load_document
+    from .batch import lint_batch
     from .config import Config
     from .findings import Finding, Report, Severity
 
@@ -24,6 +25,7 @@ __all__ = [
     "__version__",
     "check_paths",
     "check_text",
+    "lint_batch",
     "load_document",
 ]
 
@@ -31,6 +33,7 @@ _LAZY = {
     "check_paths": "api",
     "check_text": "api",
     "load_document": "api",
+    "lint_batch": "batch",
     "Config": "config",
     "Finding": "findings",
     "Report": "findings",
