@@ -98,10 +98,15 @@ def total(parts: Iterable[Counts]) -> Counts:
     )
 
 
+def hyphenation_code(lang: str, hyphenation: str | None = None) -> str:
+    """The Pyphen dictionary a language's syllables are counted with."""
+    return hyphenation or _HYPHENATION.get(lang, lang)
+
+
 def raw_count(text: str, lang: str, hyphenation: str | None = None) -> Counts:
     """Counts of one text with its sentence ends as found (possibly none): these add up, so a
     document's counts are the sum of its paragraphs' and each paragraph is counted once."""
-    code = hyphenation or _HYPHENATION.get(lang, lang)
+    code = hyphenation_code(lang, hyphenation)
     words = [w.lower() for w in _WORD.findall(text)]
     sentences = len(_SENTENCE_END.findall(text)) if words else 0
     per_word = [syllables(w, code) for w in words]
