@@ -129,7 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="also write the results as Markdown to this file")
     parser.add_argument("--no-peers", action="store_true", help="time policylint only")
     args = parser.parse_args(argv)
-    policylint = shutil.which("policylint") or str(Path(sys.executable).parent / "policylint")
+    # The policylint of the interpreter running this script (not whatever `policylint` is first
+    # on PATH: a pyenv shim or an older install would be timed instead).
+    beside = Path(sys.executable).parent / "policylint"
+    policylint = str(beside) if beside.exists() else (shutil.which("policylint") or "policylint")
+    print(
+        f"timing {policylint} ({subprocess.run([policylint, '--version'], capture_output=True, text=True).stdout.strip()})"
+    )
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     rows: list[tuple[str, str, float, int, int]] = []  # (tool, case, seconds, words, peak KB)
     load_before = os.getloadavg()[0]

@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLES, TODAY
 from policylint import check_paths
 from policylint.cache import ResultCache
@@ -115,3 +117,22 @@ def test_cli_warm_run_uses_the_cache_and_skips_revalidation(tmp_path: Path) -> N
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert warm.stdout == cold.stdout
     assert warm.stderr.strip().endswith("NO-SPACY")
+
+
+def test_workers_are_started_only_when_they_pay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default a small tree (under MIN_BYTES_FOR_POOL) is checked in this process: starting
+    workers costs more than they save. An explicit --jobs is obeyed; output is the same."""
+    from policylint import runner
+
+    files = _policies(tmp_path, 5)
+    config = Config(today=TODAY)
+    tasks = [make_task(f, config, None) for f in files]
+    serial = run_tasks(tasks)
+    assert runner.workers_used() == 1
+    forced = run_tasks(tasks, jobs=2)
+    assert runner.workers_used() == 2
+    monkeypatch.setattr(runner, "MIN_BYTES_FOR_POOL", 0)
+    monkeypatch.setattr(runner, "default_jobs", lambda: 2)
+    default = run_tasks(tasks)
+    assert runner.workers_used() == 2
+    assert [c.findings for c in serial] == [c.findings for c in forced] == [c.findings for c in default]

@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--write-baseline", type=Path, help="record the current findings in this baseline file"
     )
-    check.add_argument("--jobs", "-j", type=int, help="worker processes (default: one per CPU core)")
+    check.add_argument(
+        "--jobs", "-j", type=int, help="worker processes (default: one per CPU core above 1 MB of files)"
+    )
     check.add_argument("--no-cache", action="store_true", help="check every file, ignoring cached results")
     check.add_argument(
         "--cache-dir", type=Path, help="where to keep cached results (default: .policylint_cache)"
@@ -303,18 +305,17 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         if progress is not None:
             progress.stop()
     if args.timings:
-        from .runner import MIN_FILES_FOR_POOL, default_jobs
+        from .runner import workers_used
         from .timings import TIMINGS, render
 
         rechecked = (cache.misses - misses_before) if cache is not None else len(tasks)
-        jobs = (args.jobs or default_jobs()) if rechecked >= MIN_FILES_FOR_POOL else 1
         print(
             render(
                 TIMINGS.take(),
                 files=len(tasks),
                 from_cache=len(tasks) - rechecked,
                 wall=time.perf_counter() - started,
-                jobs=min(jobs, max(1, rechecked)),
+                jobs=workers_used(),
             ),
             file=sys.stderr,
         )

@@ -32,6 +32,18 @@ from .timings import TIMINGS
 
 #: Below this many files to check, starting worker processes costs more than it saves.
 MIN_FILES_FOR_POOL = 4
+#: Nor does it pay below about this many bytes of policies, unless --jobs asks for workers: each
+#: worker builds spaCy's tokenizer cache and lexemes again, about half a second per worker,
+#: which on 62k words (0.4 MB) made two workers slower than one (bench/RESULTS.md).
+MIN_BYTES_FOR_POOL = 1_000_000
+
+#: How many processes the last run_tasks call checked files in (for --timings).
+_workers_used = 1
+
+
+def workers_used() -> int:
+    """How many processes the last :func:`run_tasks` call checked files in."""
+    return _workers_used
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,9 +235,14 @@ def run_tasks(
         if progress is not None:
             progress()
 
-    workers = jobs if jobs is not None else default_jobs()
-    if workers > 1 and len(misses) >= MIN_FILES_FOR_POOL:
-        _run_parallel([t for _, t in misses], min(workers, len(misses)), done)
+    global _workers_used
+    pending = [t for _, t in misses]
+    workers = min(jobs if jobs is not None else default_jobs(), len(pending))
+    if jobs is None and sum(_size(t) for t in pending) < MIN_BYTES_FOR_POOL:
+        workers = 1
+    _workers_used = workers if workers > 1 and len(pending) >= MIN_FILES_FOR_POOL else 1
+    if _workers_used > 1:
+        _run_parallel(pending, workers, done)
     else:
         for _, task in misses:
             done(task, _check_task(task)[0])  # this process's TIMINGS already has its seconds
