@@ -147,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         base = [policylint, "check", "--format", "json", "--fail-on", "never"]
         for label, files, n_words in (("62k", small, words), ("622k", big, words * 10)):
             folder = str(files[0].parent)
+            default = timed([*base, "--no-cache", folder], args.runs, env)
+            rows.append(("policylint", f"{label} cold (default --jobs)", default[0], n_words, default[1]))
             cold = timed([*base, "--no-cache", "--jobs", str(cores), folder], args.runs, env)
             rows.append(("policylint", f"{label} cold, {cores} jobs", cold[0], n_words, cold[1]))
             one = timed([*base, "--no-cache", "--jobs", "1", folder], args.runs, env)

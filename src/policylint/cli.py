@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--write-baseline", type=Path, help="record the current findings in this baseline file"
     )
     check.add_argument(
-        "--jobs", "-j", type=int, help="worker processes (default: one per CPU core above 1 MB of files)"
+        "--jobs", "-j", type=int, help="worker processes (default: one per CPU core above 256 KB of files)"
     )
     check.add_argument("--no-cache", action="store_true", help="check every file, ignoring cached results")
     check.add_argument(

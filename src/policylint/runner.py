@@ -32,10 +32,11 @@ from .timings import TIMINGS
 
 #: Below this many files to check, starting worker processes costs more than it saves.
 MIN_FILES_FOR_POOL = 4
-#: Nor does it pay below about this many bytes of policies, unless --jobs asks for workers: each
-#: worker builds spaCy's tokenizer cache and lexemes again, about half a second per worker,
-#: which on 62k words (0.4 MB) made two workers slower than one (bench/RESULTS.md).
-MIN_BYTES_FOR_POOL = 1_000_000
+#: Nor does it pay below about this many bytes of policies, unless --jobs asks for workers: the
+#: parent's warm-up and each worker's own spaCy tokenizer cache cost about a second in all, which
+#: on 62k words (0.4 MB, 34 files) is roughly what two workers save (two bench runs: 0.3 s slower
+#: and 1.4 s faster than one process). A pre-commit run on a few files stays in one process.
+MIN_BYTES_FOR_POOL = 256_000
 
 #: How many processes the last run_tasks call checked files in (for --timings).
 _workers_used = 1
