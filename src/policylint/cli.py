@@ -175,8 +175,8 @@ class _Tee(io.TextIOBase):
 
 
 def _replay_store(args: argparse.Namespace) -> Any:
-    """Where this command's recorded run lives, or None when the run may not be replayed: no
-    cache, stdin input, a baseline to write, or timings asked for with --no-cache."""
+    """Where this command's recorded run lives, or None when the run may not be replayed or
+    recorded: --no-cache, stdin input, a baseline to write, or no paths at all."""
     if args.no_cache or "-" in args.paths or args.write_baseline or not args.paths:
         return None
     from .cache import default_cache_dir
