@@ -40,6 +40,16 @@ _BOMS = (
 )
 #: Bytes handed to the encoding detector: enough to decide, bounded for 50 MB files.
 DETECT_SAMPLE_BYTES = 200_000
+#: Encodings no policy file is written in today (Mac, DOS and EBCDIC code pages) but that the
+#: detector may rank first on mostly-ASCII text: charset-normalizer 3.4 read an English page
+#: with "café" as mac-latin2 (a higher "coherence" from one letter), 3.5 as cp1250.
+_IMPLAUSIBLE = (
+    "mac_cyrillic", "mac_greek", "mac_iceland", "mac_latin2", "mac_roman", "mac_turkish",
+    "cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140",
+    "cp437", "cp720", "cp737", "cp775", "cp850", "cp852", "cp855", "cp856", "cp857", "cp858",
+    "cp860", "cp861", "cp862", "cp863", "cp864", "cp865", "cp866", "cp869", "cp1006", "cp1125",
+    "hp_roman8", "kz1048", "ptcp154",
+)  # fmt: skip
 #: How much more "mess" Windows-1252 may show than the detector's best guess and still win.
 _CHAOS_SLACK = 0.03
 #: Characters looked at for control characters (binary data that contains no NUL byte).
@@ -153,7 +163,7 @@ def _detect(data: bytes) -> str:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - a declared dependency
         return "cp1252"
-    best = from_bytes(sample).best()
+    best = from_bytes(sample, cp_exclusion=list(_IMPLAUSIBLE)).best()
     if best is None:
         return "cp1252"
     if not western or "cp1252" in (best.encoding, *best.could_be_from_charset):
