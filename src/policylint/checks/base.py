@@ -319,21 +319,11 @@ def _resplit_sentences(nlp: Language, doc: Doc) -> None:
     if "sentencizer" not in nlp.pipe_names:
         return  # a trained sentence splitter: keep its per-piece decisions
     splitter: Any = nlp.get_pipe("sentencizer")
-    if hasattr(splitter, "set_starts"):
-        splitter.set_starts(doc)
-        return
-    punct_chars: Any = getattr(splitter, "punct_chars", ())
-    seen_period = False
-    for token in doc:  # spaCy's Sentencizer.predict, token by token
-        in_punct_chars = token.text in punct_chars
-        after_period = seen_period and not token.is_punct and not in_punct_chars
-        if after_period:
-            seen_period = False
-        elif in_punct_chars:
-            seen_period = True
-        starts = after_period or token.i == 0
-        if token.is_sent_start != starts:
-            token.is_sent_start = starts
+    if not hasattr(splitter, "set_starts"):  # spaCy's own Sentencizer (next to a trained model)
+        from ..nlp import _Sentences
+
+        splitter = _Sentences(getattr(splitter, "punct_chars", ()))
+    splitter.set_starts(doc)
 
 
 def _parse_texts(nlp: Language, texts: list[str]) -> list[Doc]:

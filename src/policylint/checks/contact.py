@@ -99,30 +99,28 @@ class ChannelVocabulary(BaseModel):
         return tuple(tuple(getattr(self, name)) for name in type(self).model_fields)
 
 
-_KEYS: dict[int, tuple[object, Any]] = {}
+_PER_VOCABULARY: dict[tuple[str, int], tuple[object, Any]] = {}
+
+
+def _per_vocabulary(what: str, vocab: Any, compute: Any) -> Any:
+    """``compute(vocab)``, once per vocabulary object: building and hashing a vocabulary's key and
+    patterns for every paragraph took a measurable share of a run."""
+    entry = _PER_VOCABULARY.get((what, id(vocab)))
+    if entry is not None and entry[0] is vocab:
+        return entry[1]
+    value = compute(vocab)
+    _PER_VOCABULARY[what, id(vocab)] = (vocab, value)  # holding the object keeps its id unique
+    return value
 
 
 def vocab_key(vocab: Any) -> Any:
-    """``vocab.key()``, computed once per vocabulary object: building and hashing the key took a
-    measurable share of a run when it was redone for every paragraph."""
-    entry = _KEYS.get(id(vocab))
-    if entry is not None and entry[0] is vocab:
-        return entry[1]
-    key = vocab.key()
-    _KEYS[id(vocab)] = (vocab, key)  # holding the object keeps its id from being reused
-    return key
-
-
-_COMPILED: dict[int, tuple[object, Any]] = {}
+    """``vocab.key()``, computed once per vocabulary object."""
+    return _per_vocabulary("key", vocab, lambda v: v.key())
 
 
 def _compiled_for(vocab: ChannelVocabulary) -> _Compiled:
-    """The compiled patterns of a vocabulary object (hashing its key per paragraph cost time too)."""
-    entry = _COMPILED.get(id(vocab))
-    if entry is not None and entry[0] is vocab:
-        return entry[1]  # type: ignore[no-any-return]
-    compiled = _compile(vocab_key(vocab))
-    _COMPILED[id(vocab)] = (vocab, compiled)
+    """The compiled patterns of a vocabulary object."""
+    compiled: _Compiled = _per_vocabulary("compiled", vocab, lambda v: _compile(vocab_key(v)))
     return compiled
 
 
