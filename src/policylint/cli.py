@@ -192,7 +192,6 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if store is None:
         return _check_run(args, out, [])
     from . import replay
-    from .cache import default_cache_dir
 
     outcome = store.replay()
     if outcome is not None:
@@ -208,8 +207,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
                 file=sys.stderr,
             )
         return int(outcome.code)
-    cache_root = os.path.abspath(args.cache_dir or default_cache_dir())
-    outputs = {cache_root, *([os.path.abspath(args.output)] if args.output else [])}
+    outputs = {os.path.abspath(store.cache_root), *([os.path.abspath(args.output)] if args.output else [])}
     recorder = replay.RECORDER = replay.Recorder(outputs=frozenset(outputs))
     tee = _Tee(out)
     messages: list[str] = []

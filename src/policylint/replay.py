@@ -216,6 +216,7 @@ class RunStore:
     """Recorded runs, one JSON file per key under the result cache's version folder."""
 
     def __init__(self, cache_root: Path, key: str) -> None:
+        self.cache_root = cache_root
         self.path = cache_root / f"v{__version__}" / "runs" / f"{key}.json"
 
     def replay(self) -> Outcome | None:

@@ -159,11 +159,9 @@ def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, Checke
 
 
 def _run_pool(pending: list[Task], jobs: int, done: Callable[[Task, CheckedFile], None]) -> None:
-    # Largest files first: a big file started last would leave the other workers idle at the end.
-    order = sorted(pending, key=_size, reverse=True)
     with _pool(jobs) as pool:
         futures: dict[Future[tuple[CheckedFile, dict[str, float]]], Task] = {
-            pool.submit(_check_task, t): t for t in order
+            pool.submit(_check_task, t): t for t in pending
         }
         broken: list[Task] = []
         for future, task in futures.items():
@@ -238,12 +236,14 @@ def run_tasks(
 
     global _workers_used
     pending = [t for _, t in misses]
+    sizes = {id(t): _size(t) for t in pending}
     workers = min(jobs if jobs is not None else default_jobs(), len(pending))
-    if jobs is None and sum(_size(t) for t in pending) < MIN_BYTES_FOR_POOL:
+    if jobs is None and sum(sizes.values()) < MIN_BYTES_FOR_POOL:
         workers = 1
     _workers_used = workers if workers > 1 and len(pending) >= MIN_FILES_FOR_POOL else 1
     if _workers_used > 1:
-        _run_parallel(pending, workers, done)
+        # Largest files first: a big file started last would leave the other workers idle at the end.
+        _run_parallel(sorted(pending, key=lambda t: sizes[id(t)], reverse=True), workers, done)
     else:
         for _, task in misses:
             done(task, _check_task(task)[0])  # this process's TIMINGS already has its seconds
