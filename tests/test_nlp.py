@@ -76,3 +76,49 @@ def test_lemmas_come_from_the_table_and_default_to_the_lowercase_form() -> None:
     doc = component(nlp.make_doc("Service Commenced under these Terms."))
     assert [t.lemma_ for t in doc] == ["service", "commence", "under", "these", "term", "."]
     assert len(component(nlp.make_doc(""))) == 0
+
+
+_SPACY_PROBE = """
+import sys
+from policylint.spacy_import import import_spacy
+spacy = import_spacy()
+assert "spacy.cli" not in sys.modules, "spacy.cli was imported"
+assert not hasattr(spacy, "cli")
+nlp = spacy.blank("en")
+assert [t.text for t in nlp("It works.")] == ["It", "works", "."]
+import spacy.cli  # a caller that wants the real command-line package still gets it
+assert callable(spacy.cli.download)
+assert isinstance(spacy.info(markdown=False, silent=True), dict)  # the placeholder forwards
+print("ok")
+"""
+
+
+def test_spacy_is_imported_without_its_command_line_package() -> None:
+    """Fresh interpreter: the import in this test process has already happened."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _SPACY_PROBE], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+_FORWARD_PROBE = """
+import sys, types
+from policylint import spacy_import
+placeholder = spacy_import._Placeholder("spacy.cli.info")
+sys.modules["spacy.cli.info"] = placeholder
+# Reading any attribute imports the real module (as a spaCy release needing more from its CLI would).
+assert callable(placeholder.info)
+assert not isinstance(sys.modules["spacy.cli.info"], spacy_import._Placeholder)
+print("ok")
+"""
+
+
+def test_a_placeholder_forwards_to_the_real_cli_module() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _FORWARD_PROBE], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

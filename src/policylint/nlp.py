@@ -251,6 +251,9 @@ def pipeline(lang: str, model: str | None = None, words: frozenset[str] = frozen
     ``words`` are the words of the phrases rules will match: lemmas are only looked up for them
     (see reduce_table); without them the full lookup table is used.
     """
+    from .spacy_import import import_spacy
+
+    import_spacy()  # first, so that the import below skips spaCy's command-line package
     import spacy
 
     if model:
