@@ -80,6 +80,7 @@ def check(argv: list[str]) -> int:
         "env": dict(os.environ),
         "umask": umask,
         "stdio": stdio,
+        "sys_path": sys.path,
     }
     with sock:
         sys.stdout.flush()

@@ -357,6 +357,7 @@ def _run(request: dict[str, Any]) -> int:
     with contextlib.suppress(locale.Error):
         locale.setlocale(locale.LC_CTYPE, "")
     sys.argv = ["policylint", *argv]
+    sys.path[:] = [str(p) for p in request["sys_path"]]  # the same but for the script's folder
     from .cli import run
 
     try:

@@ -7,6 +7,12 @@ installed packages (plugins come from there), and the same built-in packs. All o
 hashed into the socket's name, so editing policylint, reinstalling or installing a plugin makes
 clients look for a different server; the outdated one is never asked again and idles out.
 
+The import path's first entry is left out: it is the script's folder (the ``policylint``
+script's ``bin/``) or, under ``python -m``, the working folder, which would give every folder
+its own server. Installed packages never live there; the child puts the client's own first
+entry back before running, so anything imported during the request is found as the client
+would find it.
+
 User-editable inputs (config files, user rule packs, baselines, policies) are not part of the
 identity: the server never loads them itself. Each request runs in a forked child that reads
 them afresh, and whatever the child caches dies with it.
@@ -54,7 +60,7 @@ def supported() -> str | None:
 def identity() -> str:
     """A short hash of everything a server's warm state depends on (see the module docstring)."""
     from .cache import packs_digest
-    from .replay import _PACKAGE, _code_stamp, _import_dirs
+    from .replay import _PACKAGE, _code_stamp
 
     material = json.dumps(
         {
@@ -63,13 +69,19 @@ def identity() -> str:
             "package": str(_PACKAGE),
             "executable": sys.executable,
             "utf8": sys.flags.utf8_mode,
-            "path": sys.path,
+            "path": sys.path[1:],
             "imports": {folder: _installed(folder) for folder in _import_dirs()},
             "packs": packs_digest(()),
         },
         sort_keys=True,
     )
     return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
+def _import_dirs() -> list[str]:
+    """The folders Python imports installed packages from (as ``replay._import_dirs``, without
+    the first entry of the import path: see the module docstring)."""
+    return sorted({os.path.abspath(p) for p in sys.path[1:] if p and os.path.isdir(p)})
 
 
 #: Entries of an import folder that install something: a package's metadata (where plugins
