@@ -346,3 +346,73 @@ def test_unusable_server_folder_falls_back_to_an_in_process_run(tmp_path: Path, 
     assert len(lines) == 1 and "not using the server" in lines[0] and "checking in this process" in lines[0]
     if problem == "a symlink":
         assert not list((tmp_path / "real").iterdir())  # nothing was put through the link
+
+
+_DYING_PLUGIN = """
+import os
+import sys
+
+from policylint.checks.base import RuleKind
+
+
+class Die(RuleKind):
+    kind = "die"
+
+    def check(self, ctx):
+        if "DIE-LOUDLY" in ctx.document.source:
+            sys.stdout.write("partial output\\n")
+            sys.stdout.flush()
+            os._exit(3)
+        if "DIE-SILENTLY" in ctx.document.source:
+            os._exit(3)
+        return iter(())
+"""
+
+_DYING_PACK = """[pack]
+name = "dying"
+description = "A rule that kills the process checking a document that asks for it."
+
+[[rule]]
+id = "dying.die"
+kind = "die"
+severity = "warning"
+summary = "Dies"
+message = "never shown"
+rationale = "Stands in for a native crash in a plugin."
+source = "tests"
+[rule.example]
+bad = "anything"
+good = "anything"
+"""
+
+
+def test_a_child_that_dies_is_retried_in_process_only_if_it_wrote_nothing(
+    servers: Servers, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    info = site / "dying_plugin-0.1.dist-info"
+    info.mkdir(parents=True)
+    (site / "dying_plugin.py").write_text(_DYING_PLUGIN, encoding="utf-8")
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: dying-plugin\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[policylint.rules]\ndie = dying_plugin:Die\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pack.toml").write_text(_DYING_PACK, encoding="utf-8")
+    (project / "policylint.toml").write_text('rule_paths = ["pack.toml"]\nselect = ["dying"]\n')
+    (project / "loud.md").write_text("# Policy\n\nDIE-LOUDLY\n", encoding="utf-8")
+    (project / "silent.md").write_text("# Policy\n\nDIE-SILENTLY\n", encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**servers.env, "PYTHONPATH": path}
+
+    loud = run("check", "--server", "--no-cache", "loud.md", env=env, cwd=project)
+    assert loud.returncode == 2
+    assert loud.stdout == b"partial output\n"  # once: not run a second time in-process
+    assert b"died after writing the output above" in loud.stderr
+    assert FALLBACK not in loud.stderr
+
+    silent = run("check", "--server", "--no-cache", "silent.md", env=env, cwd=project)
+    alone = run("check", "--no-cache", "silent.md", env=env, cwd=project)
+    assert alone.returncode == 3  # the plugin kills an in-process run too
+    assert silent.returncode == 3  # so the client fell back to one, which died the same way
+    assert silent.stderr.count(FALLBACK) == 1 and b"died before writing anything" in silent.stderr
+    assert _status(servers.folder)["requests"] == 2
