@@ -146,6 +146,7 @@ def serve(files: ServerFiles, idle_timeout: float) -> int:
     listener, inode = bound
     state = _State(files, idle_timeout, inode=inode)
     state.write_status()
+    _prune(files, time.time())
     print(
         f"policylint server: pid {os.getpid()} ready on {files.socket} after "
         f"{time.monotonic() - began:.1f} s; exits after {idle_timeout:g} s idle",
@@ -175,7 +176,11 @@ def serve(files: ServerFiles, idle_timeout: float) -> int:
         while True:
             reap()
             wait = state.idle_timeout - (time.monotonic() - state.last)
-            if not state.children and wait <= 0:
+            if state.children:
+                wait = state.idle_timeout  # reaping a child restarts the idle clock anyway
+            elif wait <= 0:
+                _remove(state)  # new clients start a new server from here on;
+                _drain(listener, state)  # those already queued are still served
                 break
             listener.settimeout(min(max(wait, 0.05), 60.0))
             try:
@@ -193,6 +198,30 @@ def serve(files: ServerFiles, idle_timeout: float) -> int:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     print(f"policylint server: pid {os.getpid()} exiting after {state.requests} requests", file=sys.stderr)
     return 0
+
+
+def _drain(listener: socket.socket, state: _State) -> None:
+    """Serve the connections already queued when the server decided to exit."""
+    listener.setblocking(False)
+    while True:
+        try:
+            conn, _address = listener.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        conn.setblocking(True)
+        _handle(conn, listener, state)
+
+
+def _prune(files: ServerFiles, now: float) -> None:
+    """Delete the logs and locks of servers of other installations or versions that have not
+    run for a day (each edit of policylint's code gets a new identity, and so new files)."""
+    for path in [*files.folder.glob("*.log"), *files.folder.glob("*.lock")]:
+        name = path.name.rsplit(".", 1)[0]
+        if name == files.name or (files.folder / f"{name}.sock").exists():
+            continue
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > 24 * 3600:
+                path.unlink()
 
 
 def _remove(state: _State) -> None:

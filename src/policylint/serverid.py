@@ -32,8 +32,8 @@ from typing import Any
 
 from ._version import __version__
 
-#: The Linux limit of an AF_UNIX path is 108 bytes including the terminating NUL.
-MAX_SOCKET_PATH = 107
+#: The longest AF_UNIX path: 108 bytes with the terminating NUL on Linux, 104 on macOS and BSD.
+MAX_SOCKET_PATH = 107 if sys.platform.startswith("linux") else 103
 #: Seconds without a request after which a server exits (overridden by --idle-timeout or
 #: $POLICYLINT_SERVER_IDLE_TIMEOUT).
 DEFAULT_IDLE_TIMEOUT = 15 * 60
