@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .locations import builtin_rules_dir
 from .replay import note_dir, note_file
 
 if TYPE_CHECKING:
@@ -39,8 +40,6 @@ def default_cache_dir() -> Path:
 @lru_cache(maxsize=16)
 def packs_digest(extra: tuple[str, ...]) -> str:
     """A hash of every rule/language pack file's bytes: edited packs invalidate cached results."""
-    from .packs import builtin_rules_dir
-
     digest = hashlib.sha256()
     roots = [builtin_rules_dir(), *(Path(p) for p in extra)]
     for root in roots:

@@ -2,7 +2,8 @@
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it; 2 usage,
 configuration or internal error (including a rule that crashed). Heavy modules are imported
-inside the commands so that ``--help`` and ``--version`` stay instant.
+inside the commands so that ``--help`` and ``--version`` stay instant, and ``check --server``
+is routed to the warm server (client.py) before anything heavy is imported.
 """
 
 from __future__ import annotations
@@ -91,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto", help="colour in text output"
     )
+    check.add_argument(
+        "--server",
+        action="store_true",
+        help="check in a warm background server, started if none runs (also: POLICYLINT_SERVER=1); "
+        "same output and exit codes, without the 2 s start-up; see `policylint server`",
+    )
 
     outline = sub.add_parser("outline", help="print a file's section tree with kinds and lines")
     outline.add_argument("path", metavar="PATH")
@@ -118,6 +125,26 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="overwrite existing files")
 
     sub.add_parser("schema", help="print the JSON Schema of --format json output")
+
+    server = sub.add_parser(
+        "server",
+        help="start, stop or inspect the warm server used by check --server",
+        description="The warm server keeps spaCy and the rules loaded (about 150 MB) so that "
+        "`check --server` starts in a fraction of a second. It serves only your user and the same "
+        "policylint installation, and exits after --idle-timeout seconds without requests.",
+    )
+    actions = server.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    start = actions.add_parser("start", help="start a server (check --server starts one when needed)")
+    start.add_argument(
+        "--idle-timeout",
+        type=float,
+        help="exit after this many seconds without requests (default: 900, or "
+        "$POLICYLINT_SERVER_IDLE_TIMEOUT)",
+    )
+    start.add_argument("--foreground", action="store_true", help="serve in this process, logging to stderr")
+    start.add_argument("--expect", help=argparse.SUPPRESS)  # the identity a starting client expects
+    actions.add_parser("stop", help="stop every running server of yours (also outdated ones)")
+    actions.add_parser("status", help="show the server's pid, socket, uptime and requests (exit 1 if none)")
     return parser
 
 
@@ -561,8 +588,78 @@ def _cmd_schema(out: TextIO) -> int:
     return EXIT_OK
 
 
+_TRUE = ("1", "true", "yes", "on")
+
+
+def _cmd_server(args: argparse.Namespace) -> int:
+    from . import client
+    from .serverid import ServerUnavailable, server_files, supported
+
+    try:
+        if args.action == "status":
+            return client.status()
+        if args.action == "stop":
+            return client.stop()
+        reason = supported()
+        if reason is not None:
+            print(f"policylint server: not available: {reason}", file=sys.stderr)
+            return EXIT_ERROR
+        idle = args.idle_timeout if args.idle_timeout is not None else client.idle_timeout()
+        if idle <= 0:
+            print("policylint: error: --idle-timeout must be more than 0", file=sys.stderr)
+            return EXIT_ERROR
+        files = server_files()
+        if args.expect and args.expect != files.name:
+            print(
+                f"policylint server: this process would serve {files.name}, not {args.expect} "
+                "(a different interpreter, import path or policylint); not starting",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+        if args.foreground:
+            from .server import serve
+
+            return serve(files, idle)
+        return client.start(files, idle)
+    except ServerUnavailable as exc:
+        print(f"policylint server: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _server_argv(argv: list[str]) -> list[str] | None:
+    """``argv`` without ``--server`` when it asks for a check in the server (by the flag or
+    $POLICYLINT_SERVER), else None. Decided on the raw arguments, before argparse and the heavy
+    imports, so the client stays light."""
+    if not argv or argv[0] != "check":
+        return None
+    end = argv.index("--") if "--" in argv else len(argv)
+    flagged = "--server" in argv[:end]
+    if not flagged and os.environ.get("POLICYLINT_SERVER", "").strip().lower() not in _TRUE:
+        return None
+    return [a for i, a in enumerate(argv) if a != "--server" or i >= end]
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Entry point; returns the exit code (``sys.exit`` is called by the console script wrapper)."""
+    """Entry point; returns the exit code (``sys.exit`` is called by the console script wrapper).
+
+    ``check --server`` goes to the warm server; if it cannot be used, the check runs here."""
+    raw = list(argv) if argv is not None else sys.argv[1:]
+    served = _server_argv(raw)
+    if served is not None:
+        if out is None:  # a caller's own output stream cannot be handed to a server
+            from . import client
+            from .serverid import ServerUnavailable
+
+            try:
+                return client.check(served)
+            except ServerUnavailable as exc:
+                print(f"policylint: not using the server ({exc}); checking in this process", file=sys.stderr)
+        raw = served
+    return run(raw, out)
+
+
+def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """The command itself, in this process (the server's children call this too)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
@@ -585,6 +682,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _cmd_schema(stream)
         if args.command == "init":
             return _cmd_init(args, stream)
+        if args.command == "server":
+            return _cmd_server(args)
     except PolicylintError as exc:
         print(f"policylint: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import RulePackError
 from .findings import Severity
+from .locations import builtin_rules_dir as builtin_rules_dir
 from .safe_regex import trust
 
 if sys.version_info >= (3, 11):
@@ -27,14 +28,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 RULE_ID_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$"
-
-
-def builtin_rules_dir() -> Path:
-    """Where the built-in packs live: inside the wheel, or the repository's ``rules/`` folder."""
-    packaged = Path(__file__).parent / "_builtin_rules"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "rules"
 
 
 class Example(BaseModel):
