@@ -116,6 +116,19 @@ def machine_scaling(jobs: int) -> float:
     return serial / parallel
 
 
+def server_memory(folder: Path) -> int:
+    """Peak RSS (KB) of the running warm server, from its status file and /proc (0 if unknown)."""
+    for status in folder.glob("*.json"):
+        try:
+            pid = json.loads(status.read_text(encoding="utf-8"))["pid"]
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        except (OSError, ValueError, KeyError):
+            continue
+    return 0
+
+
 def _edit_one(path: Path) -> list[str]:
     """A command that appends one sentence to ``path``: the pre-commit case of one changed file."""
     code = f"import pathlib; p = pathlib.Path({str(path)!r}); p.write_text(p.read_text() + '\\nWe reply promptly.\\n')"
@@ -143,7 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         small, big, words = build_corpora(args.corpus, work)
-        env = {**os.environ, "POLICYLINT_CACHE_DIR": str(work / "cache"), "NO_COLOR": "1"}
+        env = {
+            **os.environ,
+            "POLICYLINT_CACHE_DIR": str(work / "cache"),
+            "POLICYLINT_SERVER_DIR": str(work / "server"),
+            "NO_COLOR": "1",
+        }
         base = [policylint, "check", "--format", "json", "--fail-on", "never"]
         for label, files, n_words in (("62k", small, words), ("622k", big, words * 10)):
             folder = str(files[0].parent)
@@ -158,15 +176,29 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(("policylint", f"{label} warm (unchanged: replayed)", warm[0], n_words, warm[1]))
             edited = timed(prime, args.runs, env, before=_edit_one(files[len(files) // 2]))
             rows.append(("policylint", f"{label} warm, one file edited", edited[0], n_words, edited[1]))
+            # The warm server (docs/server.md), already running: the same cold check (--no-cache),
+            # without the per-process start-up. Peak memory is the client's only.
+            subprocess.run([policylint, "server", "start"], capture_output=True, env=env, check=False)
+            served = timed([*base, "--server", "--no-cache", folder], args.runs, env)
+            rows.append(("policylint", f"{label} cold, --server (server running)", served[0], n_words, 0))
             if not args.no_peers:
                 for name, cmd in install_peers().items():
                     result = timed([*cmd, *map(str, files)], args.runs)
                     rows.append((name, f"{label}", result[0], n_words, result[1]))
         single = ROOT / "examples" / "good" / "customer-service-policy.md"
+        one_words = len(single.read_text().split())
         one_file = timed([*base, "--no-cache", str(single)], args.runs, env)
+        rows.append(("policylint", "one small file, cold", one_file[0], one_words, one_file[1]))
+        subprocess.run([policylint, "server", "start"], capture_output=True, env=env, check=False)
+        served = timed([*base, "--server", "--no-cache", str(single)], args.runs, env)
         rows.append(
-            ("policylint", "one small file, cold", one_file[0], len(single.read_text().split()), one_file[1])
+            ("policylint", "one small file, cold, --server (server running)", served[0], one_words, 0)
         )
+        server_peak = server_memory(work / "server")
+        stop = [policylint, "server", "stop"]
+        first = timed([*base, "--server", "--no-cache", str(single)], args.runs, env, before=stop)
+        rows.append(("policylint", "one small file, --server starting the server", first[0], one_words, 0))
+        subprocess.run(stop, capture_output=True, env=env, check=False)
         for flag in ("--version", "--help"):
             result = timed([policylint, flag], args.runs, env)
             rows.append(("policylint", flag, result[0], 0, result[1]))
@@ -187,14 +219,20 @@ def main(argv: list[str] | None = None) -> int:
         size = case.split()[0]
         ratio = f"{secs / proselint[size]:.2f}" if proselint.get(size) else ""
         rate = f"{n_words / secs:,.0f}" if n_words and secs else ""
-        lines.append(f"| {tool} | {case} | {secs:.2f} | {rate} | {peak / 1024:.0f} | {ratio} |")
+        memory = f"{peak / 1024:.0f}" if peak else "n/a"
+        lines.append(f"| {tool} | {case} | {secs:.2f} | {rate} | {memory} | {ratio} |")
     lines.append("")
+    if server_peak:
+        lines.append(
+            f"- `--server` rows: the client's memory is not shown; the warm server process peaked at "
+            f"{server_peak / 1024:.0f} MB (each request runs in a fork of it)."
+        )
     for label in ("62k", "622k"):
-        one = seconds.get(("policylint", f"{label} cold, 1 job"))
-        many = seconds.get(("policylint", f"{label} cold, {cores} jobs"))
-        if one and many:
+        serial = seconds.get(("policylint", f"{label} cold, 1 job"))
+        parallel = seconds.get(("policylint", f"{label} cold, {cores} jobs"))
+        if serial and parallel:
             lines.append(
-                f"- Scaling on {label}, 1 → {cores} jobs: {one / many:.2f}× "
+                f"- Scaling on {label}, 1 → {cores} jobs: {serial / parallel:.2f}× "
                 f"(this machine's own ceiling, pure Python in {cores} processes: {capacity:.2f}×)."
             )
     text = "\n".join(lines)
