@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     server = sub.add_parser(
         "server",
         help="start, stop or inspect the warm server used by check --server",
-        description="The warm server keeps spaCy and the rules loaded (about 150 MB) so that "
+        description="The warm server keeps spaCy and the rules loaded (about 125 MB) so that "
         "`check --server` starts in a fraction of a second. It serves only your user and the same "
         "policylint installation, and exits after --idle-timeout seconds without requests.",
     )
