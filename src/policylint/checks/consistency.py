@@ -37,10 +37,9 @@ from ..document import Block, BlockRole, Document, Section
 from .base import CheckContext, Hit, RuleKind
 from .contact import (
     Channel,
-    ChannelVocabulary,
     Period,
     PeriodVocabulary,
-    extract_channels,
+    extract_emails,
     find_periods,
     phrase_pattern,
     sentence_at,
@@ -429,7 +428,7 @@ class ConsistentContacts(RuleKind):
             return
         emails = ctx.memo(
             "consistency.emails",
-            lambda: [c for c in extract_channels(ctx.document, ChannelVocabulary()) if c.kind == "email"],
+            lambda: extract_emails(ctx.document),
         )
         if len(emails) < 2:
             return

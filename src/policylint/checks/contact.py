@@ -381,6 +381,8 @@ def _phone_form(candidate: str) -> Literal["strong", "weak"] | None:
 
 
 def _phones(text: str, compiled: _Compiled, taken: list[tuple[int, int]]) -> Iterator[TextChannel]:
+    if _ANY_DIGIT.search(text) is None:
+        return  # every phone candidate has a digit: most paragraphs are skipped here
     for match in _PHONE_CANDIDATE.finditer(text):
         if not any(ch.isdigit() for ch in match.group(0)):
             continue
@@ -445,8 +447,11 @@ def _postal(text: str, compiled: _Compiled) -> list[tuple[int, int]]:
 
 
 def _hours(text: str, compiled: _Compiled) -> list[tuple[int, int]]:
+    # Time ranges and lone times start with a digit: without one only day ranges and "24/7"
+    # phrases are looked for (most paragraphs have no digit).
+    digits = _ANY_DIGIT.search(text) is not None
     firm: list[tuple[int, int]] = []
-    for pattern in (compiled.day_range, compiled.time_range, compiled.clock):
+    for pattern in (compiled.day_range, compiled.time_range if digits else None, compiled.clock):
         if pattern is not None:
             firm.extend(m.span() for m in pattern.finditer(text) if _valid_times(m.group(0)))
     if not firm:
@@ -455,7 +460,7 @@ def _hours(text: str, compiled: _Compiled) -> list[tuple[int, int]]:
     firm.sort()
     starts = [s for s, _ in firm]
     extra: list[tuple[int, int]] = []
-    for pattern in (compiled.day, compiled.lone_time):
+    for pattern in (compiled.day, compiled.lone_time if digits else None):
         if pattern is None:
             continue
         for m in pattern.finditer(text):
@@ -497,6 +502,36 @@ def _invited(text: str, start: int, compiled: _Compiled, end: int | None = None)
     return compiled.contact.search(window[cut:]) is not None
 
 
+def _urls(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, URL) of every URL in ``text``, trailing punctuation and an unmatched ")" left out.
+
+    Every URL has "://" or a case-insensitive "www.", so most paragraphs skip the scan.
+    """
+    if "://" not in text and "www." not in text.lower():
+        return []
+    found: list[tuple[int, int, str]] = []
+    for match in _URL.finditer(text):
+        stripped = match.group(0).rstrip(_URL_TRAILING)
+        if stripped.endswith(")") and stripped.count("(") < stripped.count(")"):
+            stripped = stripped[:-1]
+        found.append((match.start(), match.start() + len(stripped), stripped))
+    return found
+
+
+def _emails(text: str, taken: Sequence[tuple[int, int]]) -> list[TextChannel]:
+    """Email addresses in ``text`` that overlap none of the ``taken`` ranges (the URLs).
+
+    The address pattern backtracks over every word, so text without an "@" is not scanned.
+    """
+    if "@" not in text:
+        return []
+    return [
+        TextChannel("email", match.start(), match.end(), match.group(0), match.group(0).lower())
+        for match in _EMAIL.finditer(text)
+        if all(match.end() <= s or match.start() >= e for s, e in taken)
+    ]
+
+
 def find_channels(text: str, vocab: ChannelVocabulary) -> list[TextChannel]:
     """Every contact channel in ``text``, in order; overlapping finds are resolved by precedence.
 
@@ -514,19 +549,13 @@ def find_channels(text: str, vocab: ChannelVocabulary) -> list[TextChannel]:
         found.append(channel)
         taken.append((channel.start, channel.end))
 
-    for match in _URL.finditer(text):
-        url = match.group(0)
-        stripped = url.rstrip(_URL_TRAILING)
-        if stripped.endswith(")") and stripped.count("(") < stripped.count(")"):
-            stripped = stripped[:-1]
-        end = match.start() + len(stripped)
+    for start, end, stripped in _urls(text):
         kind: ChannelKind = "url"
-        if _is_contact_url(stripped, compiled) or _invited(text, match.start(), compiled):
+        if _is_contact_url(stripped, compiled) or _invited(text, start, compiled):
             kind = "web"
-        add(TextChannel(kind, match.start(), end, stripped, stripped))
-    for match in _EMAIL.finditer(text):
-        if free(*match.span()):
-            add(TextChannel("email", match.start(), match.end(), match.group(0), match.group(0).lower()))
+        add(TextChannel(kind, start, end, stripped, stripped))
+    for channel in _emails(text, taken):
+        add(channel)
     for kind_name, pattern in (("web", compiled.forms), ("chat", compiled.chat)):
         if pattern is None:
             continue
@@ -665,6 +694,36 @@ def extract_channels(document: Document, vocab: ChannelVocabulary) -> list[Chann
             channels.append(
                 Channel(kind, block.text[start:end], value, block, section, start, end, hidden=True)
             )
+    return channels
+
+
+#: The vocabulary :func:`extract_emails` compiles: an address is found the same with any.
+_NO_VOCABULARY = ChannelVocabulary()
+
+
+def extract_emails(document: Document) -> list[Channel]:
+    """The email channels of :func:`extract_channels`, without looking for any other kind.
+
+    Which text is an email address does not depend on the vocabulary (only URLs take precedence
+    over an address, and a hidden one comes from a ``mailto:`` target), so this is the same list
+    for every vocabulary, found at a fraction of the cost: ``consistent-contacts`` needs no more.
+    """
+    mailto = "mailto:" in document.source.lower()
+    compiled = _compiled_for(_NO_VOCABULARY)
+    channels: list[Channel] = []
+    for section, block in _blocks_with_sections(document):
+        text = block.text
+        visible = _emails(text, [(s, e) for s, e, _ in _urls(text)]) if "@" in text else []
+        for c in visible:
+            channels.append(Channel(c.kind, c.text, c.value, block, section, c.start, c.end))
+        if not mailto:
+            continue  # a hidden address is a mailto: target, which the source would show
+        for kind, value, start, end in _hidden_targets(document, block, compiled):
+            if kind != "email" or any(
+                v.value == value.lower() or (v.start < end and start < v.end) for v in visible
+            ):
+                continue
+            channels.append(Channel(kind, text[start:end], value, block, section, start, end, hidden=True))
     return channels
 
 

@@ -1,0 +1,128 @@
+"""Speed-ups in the contact, dates and classify code must not change what is found.
+
+Each fast path (a substring or digit test before a regular expression, an emails-only
+extractor, a cache) is compared here with the plain computation it replaces, on generated
+strings built from the characters the patterns care about (including Unicode digits and
+letters that match ASCII ones case-insensitively) and on the example documents.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES
+from policylint import load_document
+from policylint.checks import contact
+from policylint.checks.contact import ChannelVocabulary, extract_channels, extract_emails
+from policylint.packs import load_catalog
+
+CATALOG = load_catalog()
+EN = CATALOG.languages["en"]
+VOCAB = ChannelVocabulary(**EN.rules["contact.too-few-channels"])
+COMPILED = contact._compiled_for(VOCAB)
+
+#: Pieces the channel patterns react to; texts are random sequences of them.
+PIECES = [
+    "a", "W", "w", "ww", "www.", "WwW.", "://", "http", "https://", "mailto:", "@", ".", ",", "-",
+    "/", ":", ";", " ", "\n", "(", ")", "1", "9", "12", "555", "0142", "+1", "\u0663", "\u00a0",
+    "ſ", "K", "ı", "İ", "help", "example", ".com", "Mon", "Monday", "Friday", " to ", "–",
+    "9 am", "5 pm", "9:00", "17:30", "noon", "24/7", "around the clock", "Street", "call",
+]  # fmt: skip
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+def _urls_reference(text: str) -> list[tuple[int, int, str]]:
+    found = []
+    for match in contact._URL.finditer(text):
+        stripped = match.group(0).rstrip(contact._URL_TRAILING)
+        if stripped.endswith(")") and stripped.count("(") < stripped.count(")"):
+            stripped = stripped[:-1]
+        found.append((match.start(), match.start() + len(stripped), stripped))
+    return found
+
+
+def _hours_reference(text: str, compiled: contact._Compiled) -> list[tuple[int, int]]:
+    """``_hours`` as it was before the digit test: every pattern on every text."""
+    firm: list[tuple[int, int]] = []
+    for pattern in (compiled.day_range, compiled.time_range, compiled.clock):
+        if pattern is not None:
+            firm.extend(m.span() for m in pattern.finditer(text) if contact._valid_times(m.group(0)))
+    if not firm:
+        return []
+    firm.sort()
+    starts = [s for s, _ in firm]
+    extra: list[tuple[int, int]] = []
+    for pattern in (compiled.day, compiled.lone_time):
+        if pattern is None:
+            continue
+        for m in pattern.finditer(text):
+            i = bisect_left(starts, m.start())
+            near = firm[max(0, i - 1) : i + 1]
+            if any(s <= m.start() < e for s, e in near):
+                continue
+            if any(abs(m.start() - e) <= 20 or abs(s - m.end()) <= 20 for s, e in near):
+                extra.append(m.span())
+    return contact._merge(firm + extra, text, 20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_channel_prefilters_find_what_the_patterns_find(text: str) -> None:
+    assert contact._urls(text) == _urls_reference(text)
+    emails = [(m.start(), m.end()) for m in contact._EMAIL.finditer(text)]
+    assert [(c.start, c.end) for c in contact._emails(text, [])] == emails
+    assert contact._hours(text, COMPILED) == _hours_reference(text, COMPILED)
+    if not re.search(r"\d", text):
+        assert list(contact._phones(text, COMPILED, [])) == []
+        assert not any(
+            any(ch.isdigit() for ch in m.group(0)) for m in contact._PHONE_CANDIDATE.finditer(text)
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See WWW.Example.com/contact or write to help@example.com.",
+        "Mail https://user@example.com/path and support@example.com (not in a URL).",
+        "Mon–Fri 9 am to 5 pm; Saturday 10:00–14:00. We answer 24/7.",
+        "Monday to Friday, around the clock.",
+        "Call \u0665\u0665\u0665 \u0660\u0661\u0664\u0662 on Monday 9:00–17:30.",
+    ],
+)
+def test_channel_prefilters_on_examples(text: str) -> None:
+    assert contact._urls(text) == _urls_reference(text)
+    assert contact._hours(text, COMPILED) == _hours_reference(text, COMPILED)
+
+
+DOCUMENTS = sorted(p for p in EXAMPLES.rglob("*") if p.suffix in {".md", ".txt", ".html"})
+
+HIDDEN = """# Contact
+
+Write to [our team](mailto:Team@Example.com) or [help@example.com](mailto:help@example.com).
+You can also <a href="MAILTO:press@example.com?subject=hi">email the press office</a>,
+visit [the help centre](https://example.com/help) or call [us](tel:+15035550142).
+"""
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_extract_emails_is_the_email_part_of_extract_channels(path: Path) -> None:
+    document = load_document(path)
+    for vocab in (ChannelVocabulary(), VOCAB):
+        everything = [c for c in extract_channels(document, vocab) if c.kind == "email"]
+        assert extract_emails(document) == everything
+
+
+def test_extract_emails_with_link_targets(tmp_path: Path) -> None:
+    for name, text in (("links.md", HIDDEN), ("links.txt", HIDDEN.replace("mailto:", "MailTo:"))):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        document = load_document(path)
+        everything = [c for c in extract_channels(document, ChannelVocabulary()) if c.kind == "email"]
+        assert extract_emails(document) == everything
+    assert any(c.hidden for c in extract_emails(load_document(tmp_path / "links.md")))
