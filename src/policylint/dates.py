@@ -178,10 +178,13 @@ def effective_dates(document: Document, vocab: DatesVocabulary) -> list[Effectiv
     for section, block, is_heading in _blocks_in_order(document):
         if not is_heading:
             prose_seen += 1
-        marks = [m.end() for m in marker.finditer(block.text)]
+        mentions = find_dates(block.text, vocab)
+        # Marker positions only matter beside a date (and, for a heading, whether there is one):
+        # most blocks have no date, so their markers are not collected.
+        marks = [m.end() for m in marker.finditer(block.text)] if mentions else []
         if is_heading:
-            heading_marked = bool(marks)
-        for mention in find_dates(block.text, vocab):
+            heading_marked = bool(marks) if mentions else marker.search(block.text) is not None
+        for mention in mentions:
             if mention.date is None and not mention.ambiguous:
                 continue
             # An ambiguous effective date is still the effective date (dates.ambiguous-numeric
