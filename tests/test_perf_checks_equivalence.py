@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from policylint import load_document
+from policylint import classify, load_document
 from policylint.checks import contact
 from policylint.checks.contact import ChannelVocabulary, extract_channels, extract_emails
-from policylint.packs import load_catalog
+from policylint.packs import LanguagePack, load_catalog
 
 CATALOG = load_catalog()
 EN = CATALOG.languages["en"]
@@ -126,3 +126,58 @@ def test_extract_emails_with_link_targets(tmp_path: Path) -> None:
         everything = [c for c in extract_channels(document, ChannelVocabulary()) if c.kind == "email"]
         assert extract_emails(document) == everything
     assert any(c.hidden for c in extract_emails(load_document(tmp_path / "links.md")))
+
+
+def _content_kind_reference(text: str, pack: LanguagePack) -> tuple[str, float] | None:
+    """``classify._content_kind`` without the occurrence count that skips hopeless kinds."""
+    best: tuple[str, float] | None = None
+    lowered = text.lower()
+    for kind, vocab in pack.section_kinds.items():
+        pattern = classify._lowercase_phrases(tuple(vocab.content))
+        if pattern is None:
+            continue
+        hits = [m.group(0) for m in pattern.finditer(lowered)]
+        distinct = len(set(hits))
+        if distinct >= classify.CONTENT_DISTINCT_MIN and len(hits) >= classify.CONTENT_HITS_MIN:
+            strength = len(hits) + distinct
+            if best is None or strength > best[1]:
+                best = (kind, float(strength))
+    return best
+
+
+#: Words of the English content phrases, and pieces that make near misses of them.
+CONTENT_WORDS = sorted(
+    {w for v in EN.section_kinds.values() for p in v.content for w in p.split()} | {"x", "İ"}
+)
+SEPARATORS = [" ", " ", "  ", "\n", " \n ", "\t", "-", "s "]
+CONTENT_TEXTS = st.lists(
+    st.tuples(st.sampled_from(CONTENT_WORDS), st.sampled_from(SEPARATORS)), max_size=40
+).map(lambda pairs: "".join(w + sep for w, sep in pairs))
+
+
+@settings(max_examples=300, deadline=None)
+@given(CONTENT_TEXTS)
+def test_content_kind_count_skips_only_hopeless_kinds(text: str) -> None:
+    for code in ("en", "de", "da"):
+        pack = CATALOG.languages[code]
+        assert classify._content_kind(text, pack) == _content_kind_reference(text, pack)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please contact\nus, email  us or call\tus.",
+        "Contact us, contact\nus or CONTACT  US today.",
+        "A full\nrefund, a partial  refund or no refund.",
+    ],
+)
+def test_content_kind_with_spacing_variants(text: str) -> None:
+    assert classify._content_kind(text, EN) == _content_kind_reference(text, EN)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_content_kind_on_example_sections(path: Path) -> None:
+    for section in load_document(path).sections():
+        for pack in CATALOG.languages.values():
+            text = section.body_text()
+            assert classify._content_kind(text, pack) == _content_kind_reference(text, pack)

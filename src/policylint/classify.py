@@ -52,12 +52,36 @@ def _lowercase_phrases(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(pattern.pattern) if pattern is not None else None
 
 
+@lru_cache(maxsize=64)
+def _first_words(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """What every match of ``_lowercase_phrases(phrases)`` starts with: each phrase's lowercased
+    text up to its first space (the pattern lets any run of whitespace stand for a space)."""
+    return tuple(sorted({p.lower().split(" ", 1)[0] for p in phrases}))
+
+
+def _may_reach(lowered: str, words: tuple[str, ...], needed: int) -> bool:
+    """False when ``lowered`` cannot hold ``needed`` matches of phrases starting with ``words``.
+
+    Matches do not overlap and each starts with one of the words, so they are at most the
+    non-overlapping occurrences that ``str.count`` gives per word; counting is much cheaper than
+    the pattern, and most sections have too few occurrences for most kinds.
+    """
+    total = 0
+    for word in words:
+        if word in lowered:
+            total += lowered.count(word)
+            if total >= needed:
+                return True
+    return False
+
+
 def _content_kind(text: str, pack: LanguagePack) -> tuple[str, float] | None:
     best: tuple[str, float] | None = None
     lowered = text.lower()
     for kind, vocab in pack.section_kinds.items():
-        pattern = _lowercase_phrases(tuple(vocab.content))
-        if pattern is None:
+        phrases = tuple(vocab.content)
+        pattern = _lowercase_phrases(phrases)
+        if pattern is None or not _may_reach(lowered, _first_words(phrases), CONTENT_HITS_MIN):
             continue
         hits = [m.group(0) for m in pattern.finditer(lowered)]
         distinct = len(set(hits))
