@@ -181,3 +181,50 @@ def test_content_kind_on_example_sections(path: Path) -> None:
         for pack in CATALOG.languages.values():
             text = section.body_text()
             assert classify._content_kind(text, pack) == _content_kind_reference(text, pack)
+
+
+def test_folds_to_ascii_lists_every_non_ascii_match_of_an_ascii_letter() -> None:
+    letter = re.compile(r"[a-z]", re.IGNORECASE)
+    found = {chr(c) for c in range(128, 0x110000) if letter.fullmatch(chr(c))}
+    assert found == set(contact._FOLDS_TO_ASCII)
+
+
+PERIODS = contact.PeriodVocabulary(
+    **{
+        k: v
+        for k, v in EN.rules["consistency.return-window"].items()
+        if k in contact.PeriodVocabulary.model_fields
+    }
+)
+PERIOD_PIECES = [
+    "30", "1.5", "14", " ", "  ", "\n", "-", "–", " to ", "(", "thirty", ")", "a", "One", "TWENTY-FOUR",
+    "day", "DAYS", "Day", "dAy", "hr", "Hrs", "week", "months", "Year", "minute", "business", "Working",
+    "calendar", "’", "é", "İ", "ı", "ſ", "K", "\u0663", "s", "y", ".", ",",
+]  # fmt: skip
+
+
+def _assert_unit_test_sound(text: str) -> None:
+    """Where the unit-word test says no, the period pattern matches nothing, and the periods found
+    are those found without the test."""
+    key = contact.vocab_key(PERIODS)
+    pattern = contact._period_pattern(key)
+    assert pattern is not None
+    if not contact._may_have_unit(text, key):
+        assert pattern.search(text) is None
+    fast = contact.find_periods(text, PERIODS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(contact, "_may_have_unit", lambda text, key: True)
+        assert fast == contact.find_periods(text, PERIODS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PERIOD_PIECES), max_size=25).map("".join))
+def test_unit_word_test_keeps_every_period(text: str) -> None:
+    _assert_unit_test_sound(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Within 30 DAYS.", "5 m\u0131nutes", "5 M\u0130NUTES", "two wee\u212as", "twenty-four hrs\u2019"]
+)
+def test_unit_word_test_on_examples(text: str) -> None:
+    _assert_unit_test_sound(text)

@@ -819,11 +819,41 @@ def _period_words(key: tuple[object, ...]) -> tuple[dict[str, float], frozenset[
     return dict(numbers_items), frozenset(str(w).lower() for w in business_words)
 
 
+@lru_cache(maxsize=32)
+def _unit_words(key: tuple[object, ...]) -> tuple[str, ...] | None:
+    """What every period's unit starts with (each unit up to its first space), or None when a unit
+    is not ASCII: case-insensitive matching then has Unicode folds a lowercased search misses."""
+    units = key[0]
+    assert isinstance(units, tuple)
+    words = tuple(sorted({str(unit).strip().split(" ", 1)[0].lower() for unit, _ in units}))
+    return words if all(w.isascii() for w in words) else None
+
+
+#: The only non-ASCII characters that a case-insensitive pattern matches to an ASCII letter
+#: (İ ı ſ and the Kelvin sign); tests/test_perf_checks_equivalence.py checks all of Unicode.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _may_have_unit(text: str, key: tuple[object, ...]) -> bool:
+    """False when ``text`` has none of the unit words, so it cannot state a period.
+
+    For ASCII words, the pattern's case-insensitive match finds only ASCII letters (or one of
+    :data:`_FOLDS_TO_ASCII`), so without those a substring test on the lowercased text decides.
+    It is far cheaper than the pattern, whose number words ("a", "one") start a match attempt
+    at almost every word.
+    """
+    words = _unit_words(key)
+    if words is None or (not text.isascii() and any(ch in text for ch in _FOLDS_TO_ASCII)):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
 def find_periods(text: str, vocab: PeriodVocabulary) -> list[Period]:
     """Every "number + time unit" in ``text`` ("30 days", "one month", "5-business-day")."""
     key = vocab_key(vocab)
     pattern = _period_pattern(key)
-    if pattern is None:
+    if pattern is None or not _may_have_unit(text, key):
         return []
     numbers, business = _period_words(key)
     periods: list[Period] = []
