@@ -228,3 +228,75 @@ def test_unit_word_test_keeps_every_period(text: str) -> None:
 )
 def test_unit_word_test_on_examples(text: str) -> None:
     _assert_unit_test_sound(text)
+
+
+def _needle_pairs(compiled: contact._Compiled) -> list[tuple[re.Pattern[str] | None, tuple[str, ...] | None]]:
+    return [
+        (compiled.forms, compiled.forms_needles),
+        (compiled.chat, compiled.chat_needles),
+        (compiled.day, compiled.day_needles),
+        (compiled.day_range, compiled.day_needles),
+        (compiled.clock, compiled.clock_needles),
+    ]
+
+
+VOCABS = [
+    ChannelVocabulary(
+        **{
+            k: v
+            for k, v in pack.rules["contact.too-few-channels"].items()
+            if k in ChannelVocabulary.model_fields
+        }
+    )
+    for pack in CATALOG.languages.values()
+    if "contact.too-few-channels" in pack.rules
+]
+CHANNEL_WORDS = sorted(
+    {
+        w
+        for v in VOCABS
+        for p in (*v.form_phrases, *v.chat_phrases, *v.day_names, *v.round_the_clock, *v.range_words)
+        for w in p.split()
+    }
+)
+CHANNEL_TEXTS = st.lists(
+    st.tuples(
+        st.sampled_from(CHANNEL_WORDS).map(lambda w: w.upper() if len(w) % 3 == 0 else w),
+        st.sampled_from([" ", "\n", "  ", "-", "–", "s ", ". ", "ſ", "\u0131", "\u0130", "\u212a", "’"]),
+    ),
+    max_size=20,
+).map(lambda pairs: "".join(w + sep for w, sep in pairs))
+
+
+def _assert_needles_sound(text: str) -> None:
+    """A pattern whose needles are all missing matches nothing, and channels are unchanged."""
+    folded = contact._folded(text)
+    for vocab in VOCABS:
+        for pattern, needles in _needle_pairs(contact._compiled_for(vocab)):
+            if pattern is not None and not contact._may_match(folded, needles):
+                assert pattern.search(text) is None
+        fast = contact.find_channels(text, vocab)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(contact, "_may_match", lambda folded, needles: True)
+            assert fast == contact.find_channels(text, vocab)
+
+
+@settings(max_examples=300, deadline=None)
+@given(CHANNEL_TEXTS)
+def test_needles_skip_only_scans_that_cannot_match(text: str) -> None:
+    _assert_needles_sound(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use our LIVE\nCHAT or the Help  Centre.",
+        "Open Mon\u2013Fri and ſat 9 am\u20135 pm, round the clock online.",
+        "Write via the ſupport portal or the \u0130n-app chat; we are open 24/7.",
+        "\u017faturday through \u017funday",
+        "Ask on the \u017fupport \u017fite or via \u017fupport.",
+        "Chat via L\u0130VE CHAT or \u0130N-APP CHAT",
+    ],
+)
+def test_needles_on_examples(text: str) -> None:
+    _assert_needles_sound(text)

@@ -277,6 +277,11 @@ class _Compiled:
     time_range: re.Pattern[str] | None
     lone_time: re.Pattern[str] | None
     clock: re.Pattern[str] | None
+    # Needles (see _needles) of the phrase patterns, to skip scans that cannot match.
+    forms_needles: tuple[str, ...] | None = None
+    chat_needles: tuple[str, ...] | None = None
+    day_needles: tuple[str, ...] | None = None
+    clock_needles: tuple[str, ...] | None = None
 
 
 def _maybe(phrases: Sequence[str], *, open_end: bool = False) -> re.Pattern[str] | None:
@@ -345,7 +350,47 @@ def _compile(key: tuple[tuple[str, ...], ...]) -> _Compiled:
         time_range=time_range,
         lone_time=lone_time,
         clock=_maybe(vocab.round_the_clock),
+        forms_needles=_needles(vocab.form_phrases),
+        chat_needles=_needles(vocab.chat_phrases),
+        day_needles=_needles(vocab.day_names),
+        clock_needles=_needles(vocab.round_the_clock),
     )
+
+
+def _needles(phrases: Iterable[str]) -> tuple[str, ...] | None:
+    """Lowercased pieces such that every match of one of the phrases contains one, or None.
+
+    Phrases are matched case-insensitively with any whitespace between words, so a match holds
+    each space-free part of its phrase. Each phrase gives the part most phrases share ("chat" of
+    "live chat", "chat window"), then the longest, skipping parts under three letters ("a"): few
+    distinct, rare needles skip the most scans. A needle that contains another adds nothing. None
+    when a part is not ASCII (Unicode case folding is more than lowercasing).
+    """
+    parts = [[w.lower() for w in p.strip().split(" ") if w] for p in phrases if p.strip()]
+    if not all(w.isascii() for words in parts for w in words):
+        return None
+    chosen = {
+        max(words, key=lambda w: (len(w) >= 3, sum(any(w in o for o in other) for other in parts), len(w)))
+        for words in parts
+    }
+    return tuple(sorted(n for n in chosen if not any(m != n and m in n for m in chosen)))
+
+
+def _folded(text: str) -> str | None:
+    """``text`` lowercased, for needle tests: None when it has a non-ASCII letter that a
+    case-insensitive pattern matches to an ASCII one (:data:`_FOLDS_TO_ASCII`)."""
+    if not text.isascii() and any(ch in text for ch in _FOLDS_TO_ASCII):
+        return None
+    return text.lower()
+
+
+def _may_match(folded: str | None, needles: tuple[str, ...] | None) -> bool:
+    """False only when a phrase pattern cannot match: no needle occurs in the folded text.
+
+    For ASCII needles, a case-insensitive match finds only ASCII letters in text without
+    :data:`_FOLDS_TO_ASCII`, so the match lowercased contains its phrase's needle.
+    """
+    return folded is None or needles is None or any(needle in folded for needle in needles)
 
 
 def _phone_form(candidate: str) -> Literal["strong", "weak"] | None:
@@ -446,12 +491,19 @@ def _postal(text: str, compiled: _Compiled) -> list[tuple[int, int]]:
     return _merge(hits, text, 40)
 
 
-def _hours(text: str, compiled: _Compiled) -> list[tuple[int, int]]:
+def _hours(text: str, compiled: _Compiled, folded: str | None = None) -> list[tuple[int, int]]:
+    """Opening hours. ``folded`` (from :func:`_folded`) lets scans that cannot match be skipped."""
     # Time ranges and lone times start with a digit: without one only day ranges and "24/7"
     # phrases are looked for (most paragraphs have no digit).
     digits = _ANY_DIGIT.search(text) is not None
+    days = _may_match(folded, compiled.day_needles)
+    clock = _may_match(folded, compiled.clock_needles)
     firm: list[tuple[int, int]] = []
-    for pattern in (compiled.day_range, compiled.time_range if digits else None, compiled.clock):
+    for pattern in (
+        compiled.day_range if days else None,
+        compiled.time_range if digits else None,
+        compiled.clock if clock else None,
+    ):
         if pattern is not None:
             firm.extend(m.span() for m in pattern.finditer(text) if _valid_times(m.group(0)))
     if not firm:
@@ -460,7 +512,7 @@ def _hours(text: str, compiled: _Compiled) -> list[tuple[int, int]]:
     firm.sort()
     starts = [s for s, _ in firm]
     extra: list[tuple[int, int]] = []
-    for pattern in (compiled.day, compiled.lone_time if digits else None):
+    for pattern in (compiled.day if days else None, compiled.lone_time if digits else None):
         if pattern is None:
             continue
         for m in pattern.finditer(text):
@@ -556,8 +608,12 @@ def find_channels(text: str, vocab: ChannelVocabulary) -> list[TextChannel]:
         add(TextChannel(kind, start, end, stripped, stripped))
     for channel in _emails(text, taken):
         add(channel)
-    for kind_name, pattern in (("web", compiled.forms), ("chat", compiled.chat)):
-        if pattern is None:
+    folded = _folded(text)
+    for kind_name, pattern, needles in (
+        ("web", compiled.forms, compiled.forms_needles),
+        ("chat", compiled.chat, compiled.chat_needles),
+    ):
+        if pattern is None or not _may_match(folded, needles):
             continue
         for match in pattern.finditer(text):
             if free(*match.span()):
@@ -572,7 +628,7 @@ def find_channels(text: str, vocab: ChannelVocabulary) -> list[TextChannel]:
     for start, end in _postal(text, compiled):
         if free(start, end):
             add(TextChannel("postal", start, end, text[start:end], " ".join(text[start:end].split())))
-    for start, end in _hours(text, compiled):
+    for start, end in _hours(text, compiled, folded):
         if free(start, end):
             add(TextChannel("hours", start, end, text[start:end], " ".join(text[start:end].split())))
     found.sort(key=lambda c: (c.start, c.end))
