@@ -300,3 +300,44 @@ def test_needles_skip_only_scans_that_cannot_match(text: str) -> None:
 )
 def test_needles_on_examples(text: str) -> None:
     _assert_needles_sound(text)
+
+
+RESPONSE = contact.ResponseTimeParams(
+    **{
+        k: v
+        for k, v in EN.rules["contact.missing-response-time"].items()
+        if k in contact.ResponseTimeParams.model_fields
+    }
+)
+FIXED_WORDS = sorted({w for p in RESPONSE.fixed_commitments for w in p.split()} | {"within", "2", "days"})
+
+
+def _assert_fixed_needles_sound(text: str) -> None:
+    fixed = contact._maybe(RESPONSE.fixed_commitments)
+    assert fixed is not None
+    needles = contact._cached_needles(tuple(RESPONSE.fixed_commitments))
+    if not contact._may_match(contact._folded(text), needles):
+        assert fixed.search(text) is None
+    fast = contact.commitments(text, RESPONSE)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(contact, "_may_match", lambda folded, needles: True)
+        assert fast == contact.commitments(text, RESPONSE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(FIXED_WORDS), st.sampled_from([" ", "\n", "  ", "Y ", "\u0131", "\u017f"])),
+        max_size=15,
+    ).map(lambda pairs: "".join(w + sep for w, sep in pairs))
+)
+def test_fixed_commitment_needles_are_sound(text: str) -> None:
+    _assert_fixed_needles_sound(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We answer the SAME\nDAY.", "We reply w\u0131thin the hour.", "By the end of the next business day."],
+)
+def test_fixed_commitment_needles_on_examples(text: str) -> None:
+    _assert_fixed_needles_sound(text)

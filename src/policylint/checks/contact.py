@@ -30,7 +30,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -361,19 +361,29 @@ def _needles(phrases: Iterable[str]) -> tuple[str, ...] | None:
     """Lowercased pieces such that every match of one of the phrases contains one, or None.
 
     Phrases are matched case-insensitively with any whitespace between words, so a match holds
-    each space-free part of its phrase. Each phrase gives the part most phrases share ("chat" of
-    "live chat", "chat window"), then the longest, skipping parts under three letters ("a"): few
-    distinct, rare needles skip the most scans. A needle that contains another adds nothing. None
-    when a part is not ASCII (Unicode case folding is more than lowercasing).
+    each space-free part of its phrase. Parts are picked greedily, the one in most phrases not yet
+    covered first ("chat" for all of "live chat", "webchat", "chat window"), then the longest;
+    parts under three letters ("a") only when nothing else is left: few, rare needles skip the
+    most scans. A needle that contains another adds nothing. None when a part is not ASCII
+    (Unicode case folding is more than lowercasing).
     """
     parts = [[w.lower() for w in p.strip().split(" ") if w] for p in phrases if p.strip()]
     if not all(w.isascii() for words in parts for w in words):
         return None
-    chosen = {
-        max(words, key=lambda w: (len(w) >= 3, sum(any(w in o for o in other) for other in parts), len(w)))
-        for words in parts
-    }
-    return tuple(sorted(n for n in chosen if not any(m != n and m in n for m in chosen)))
+    candidates = sorted({w for words in parts for w in words})
+    uncovered = parts
+    chosen: list[str] = []
+    while uncovered:
+        best = max(candidates, key=partial(_gain, uncovered=uncovered))
+        chosen.append(best)
+        uncovered = [words for words in uncovered if not any(best in w for w in words)]
+    return tuple(sorted(n for n in set(chosen) if not any(m != n and m in n for m in chosen)))
+
+
+def _gain(word: str, uncovered: list[list[str]]) -> tuple[bool, bool, int, int, str]:
+    """How good a needle ``word`` is for the phrases (their parts) not yet covered."""
+    covers = sum(1 for words in uncovered if any(word in w for w in words))
+    return covers > 0, len(word) >= 3, covers, len(word), word
 
 
 def _folded(text: str) -> str | None:
@@ -1211,9 +1221,15 @@ def _commitments(text: str, periods: PeriodVocabulary, params: ResponseTimeParam
                     found.append((period.start - len(before) + match.start(), period.end))
                     break
     fixed = _maybe(params.fixed_commitments)
-    if fixed is not None:
+    if fixed is not None and _may_match(_folded(text), _cached_needles(tuple(params.fixed_commitments))):
         found.extend(m.span() for m in fixed.finditer(text))
     return sorted(found)
+
+
+@lru_cache(maxsize=64)
+def _cached_needles(phrases: tuple[str, ...]) -> tuple[str, ...] | None:
+    """:func:`_needles` of a phrase list that is not compiled with the channel vocabulary."""
+    return _needles(phrases)
 
 
 def _has_commitment(
