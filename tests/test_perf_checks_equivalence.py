@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES
-from policylint import classify, load_document
+from policylint import classify, dates, load_document
 from policylint.checks import contact
 from policylint.checks.contact import ChannelVocabulary, extract_channels, extract_emails
 from policylint.packs import LanguagePack, load_catalog
@@ -341,3 +341,60 @@ def test_fixed_commitment_needles_are_sound(text: str) -> None:
 )
 def test_fixed_commitment_needles_on_examples(text: str) -> None:
     _assert_fixed_needles_sound(text)
+
+
+DATE_PIECES = sorted(
+    {m for pack in CATALOG.languages.values() for m in pack.dates.months}
+    | {
+        "MAY",
+        "Sept.",
+        "jAn",
+        "1",
+        "3",
+        "12",
+        "31",
+        "2025",
+        "26",
+        "-",
+        "/",
+        ".",
+        ",",
+        " ",
+        "of ",
+        "th",
+        "ſ",
+        "é",
+    }
+)
+
+
+def _assert_month_test_sound(text: str) -> None:
+    for pack in CATALOG.languages.values():
+        months = tuple(sorted(pack.dates.months.items()))
+        if not dates._may_name_month(text, months):
+            _, mdy, dmy, month_year, _ = dates._patterns(months)
+            assert all(p.search(text) is None for p in (mdy, dmy, month_year))
+        fast = dates.find_dates(text, pack.dates)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(dates, "_may_name_month", lambda text, months: True)
+            assert fast == dates.find_dates(text, pack.dates)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=12).map(" ".join))
+def test_month_test_keeps_every_date(text: str) -> None:
+    _assert_month_test_sound(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Effective MAY 1, 2026",
+        "1. März 2025",
+        "Updated 2025-03-01 and 03/04/2025",
+        "Sept. 9th, 2020",
+        "\u017fep 1, 2026",
+    ],
+)
+def test_month_test_on_examples(text: str) -> None:
+    _assert_month_test_sound(text)

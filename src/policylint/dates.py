@@ -67,12 +67,37 @@ def _patterns(months: tuple[tuple[str, int], ...]) -> tuple[re.Pattern[str], ...
     )
 
 
+@lru_cache(maxsize=32)
+def _month_needles(months: tuple[tuple[str, int], ...]) -> tuple[str, ...] | None:
+    """The month names lowercased, without those containing a shorter one ("january" has "jan");
+    None when one is not ASCII."""
+    names = {m.lower() for m, _ in months}
+    if not all(n.isascii() for n in names):
+        return None
+    return tuple(sorted(n for n in names if not any(o != n and o in n for o in names)))
+
+
+def _may_name_month(text: str, months: tuple[tuple[str, int], ...]) -> bool:
+    """False when ``text`` cannot hold a month name, so the three month patterns are skipped.
+
+    Only decided for ASCII text and names, where the patterns' case-insensitive match is plain
+    ASCII case folding and a substring test on the lowercased text is exact.
+    """
+    needles = _month_needles(months)
+    if needles is None or not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(n in lowered for n in needles)
+
+
 def find_dates(text: str, vocab: DatesVocabulary) -> list[DateMention]:
     """Every date written in ``text``, in order; overlapping forms are reported once (the longest)."""
     if _DIGIT.search(text) is None:
         return []  # every date form has digits: most paragraphs are skipped here
     months = vocab.months
-    iso, mdy, dmy, month_year, numeric = _patterns(tuple(sorted(months.items())))
+    month_items = tuple(sorted(months.items()))
+    iso, mdy, dmy, month_year, numeric = _patterns(month_items)
+    named = _may_name_month(text, month_items)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 
@@ -83,11 +108,11 @@ def find_dates(text: str, vocab: DatesVocabulary) -> list[DateMention]:
         found.append(mention)
         taken.append((mention.start, mention.end))
 
-    for match in iso.finditer(text):
+    for match in iso.finditer(text) if "-" in text else ():
         date = _safe_date(int(match["year"]), int(match["mnum"]), int(match["day"]))
         if date:
             add(DateMention(match.start(), match.end(), match.group(0), date))
-    for pattern in (mdy, dmy):
+    for pattern in (mdy, dmy) if named else ():
         for match in pattern.finditer(text):
             if not free(match.start(), match.end()):
                 continue
@@ -95,7 +120,7 @@ def find_dates(text: str, vocab: DatesVocabulary) -> list[DateMention]:
             date = _safe_date(int(match["year"]), month_no, int(match["day"])) if month_no else None
             if date:
                 add(DateMention(match.start(), match.end(), match.group(0), date))
-    for match in month_year.finditer(text):
+    for match in month_year.finditer(text) if named else ():
         if not free(match.start(), match.end()):
             continue
         month_no = months.get(match["month"].lower().rstrip("."))
