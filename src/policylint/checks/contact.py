@@ -357,6 +357,11 @@ def _compile(key: tuple[tuple[str, ...], ...]) -> _Compiled:
     )
 
 
+#: The only non-ASCII characters that a case-insensitive pattern matches to an ASCII letter
+#: (İ ı ſ and the Kelvin sign); tests/test_perf_checks_equivalence.py checks all of Unicode.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
 def _needles(phrases: Iterable[str]) -> tuple[str, ...] | None:
     """Lowercased pieces such that every match of one of the phrases contains one, or None.
 
@@ -893,11 +898,6 @@ def _unit_words(key: tuple[object, ...]) -> tuple[str, ...] | None:
     assert isinstance(units, tuple)
     words = tuple(sorted({str(unit).strip().split(" ", 1)[0].lower() for unit, _ in units}))
     return words if all(w.isascii() for w in words) else None
-
-
-#: The only non-ASCII characters that a case-insensitive pattern matches to an ASCII letter
-#: (İ ı ſ and the Kelvin sign); tests/test_perf_checks_equivalence.py checks all of Unicode.
-_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def _may_have_unit(text: str, key: tuple[object, ...]) -> bool:
