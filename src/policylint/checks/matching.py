@@ -18,8 +18,6 @@ from ..timings import TIMINGS
 if TYPE_CHECKING:
     from .base import CheckContext
 
-_MATCHERS: dict[tuple[int, tuple[str, ...]], tuple[Any, dict[int, str]]] = {}
-
 # Quoted text ("…", “…”, „…“, «…») is someone else's words (a statute, a defined term): not ours to
 # rewrite. A definition ("Services" means …; “Data” shall mean …) is protected to the end of its sentence.
 _QUOTED = re.compile(r"[\"“„«»][^\"“”„«»\n]{1,300}[\"”“«»]")
@@ -48,7 +46,22 @@ class PhraseMatch:
     text: str  # what the document says
 
 
-def _matcher(ctx: CheckContext, phrases: tuple[str, ...]) -> tuple[Any, dict[int, str]]:
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A phrase list compiled for one pipeline."""
+
+    matcher: Any
+    names: dict[int, str]  # match id -> the phrase
+    #: LEMMA hashes of the phrases' first tokens. Every match starts on a token with one of
+    #: these lemmas, so a block (or document) with none of them cannot match: most phrase lists
+    #: find nothing in most blocks, and this test is far cheaper than running the matcher.
+    firsts: frozenset[int]
+
+
+_MATCHERS: dict[tuple[int, tuple[str, ...]], _Compiled] = {}
+
+
+def _matcher(ctx: CheckContext, phrases: tuple[str, ...]) -> _Compiled:
     nlp = ctx.nlp
     key = (id(nlp), phrases)
     cached = _MATCHERS.get(key)
@@ -60,16 +73,49 @@ def _matcher(ctx: CheckContext, phrases: tuple[str, ...]) -> tuple[Any, dict[int
     return built
 
 
-def _build_matcher(nlp: Any, phrases: tuple[str, ...]) -> tuple[Any, dict[int, str]]:
+def _build_matcher(nlp: Any, phrases: tuple[str, ...]) -> _Compiled:
     from spacy.matcher import PhraseMatcher
 
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
     names: dict[int, str] = {}
+    firsts: set[int] = set()
     for phrase, doc in zip(phrases, nlp.pipe(phrases), strict=True):
         match_id = nlp.vocab.strings.add(phrase)
         names[match_id] = phrase
         matcher.add(phrase, [doc])
-    return matcher, names
+        if len(doc):  # an empty pattern is never matched (spaCy skips it)
+            firsts.add(doc[0].lemma)
+    return _Compiled(matcher, names, frozenset(firsts))
+
+
+def _block_lemmas(ctx: CheckContext, block: Block) -> frozenset[int]:
+    """The LEMMA hashes of a block's tokens, computed once per document and shared by all rules."""
+    cache: dict[int, tuple[Block, frozenset[int]]] = ctx.memo("matching.block-lemmas", dict)
+    entry = cache.get(id(block))
+    if entry is not None and entry[0] is block:
+        return entry[1]
+    from spacy.attrs import LEMMA
+
+    doc = ctx.spacy_doc(block)
+    lemmas = frozenset(doc.to_array(LEMMA).tolist()) if len(doc) else frozenset()
+    cache[id(block)] = (block, lemmas)  # the block is kept so that its id is not reused
+    return lemmas
+
+
+def _document_lemmas(ctx: CheckContext) -> frozenset[int]:
+    """The LEMMA hashes of every block and heading of the document (a phrase list none of whose
+    first lemmas is here finds nothing, and is answered without looking at a block)."""
+
+    def compute() -> frozenset[int]:
+        found: set[int] = set()
+        for section in ctx.document.all_sections():
+            if section.heading is not None:
+                found.update(_block_lemmas(ctx, section.heading))
+            for block in section.blocks:
+                found.update(_block_lemmas(ctx, block))
+        return frozenset(found)
+
+    return ctx.memo("matching.document-lemmas", compute)
 
 
 def find_phrases(
@@ -89,7 +135,11 @@ def find_phrases(
     unique = tuple(sorted({p.strip() for p in phrases if p.strip()}))
     if not unique:
         return
-    matcher, names = _matcher(ctx, unique)
+    compiled = _matcher(ctx, unique)
+    firsts = compiled.firsts
+    if firsts.isdisjoint(_document_lemmas(ctx)):
+        return
+    matcher, names = compiled.matcher, compiled.names
     from spacy.util import filter_spans
 
     for section in ctx.document.all_sections():
@@ -97,7 +147,7 @@ def find_phrases(
         if include_headings and section.heading is not None:
             blocks.insert(0, section.heading)
         for block in blocks:
-            if block.role in skip_roles:
+            if block.role in skip_roles or firsts.isdisjoint(_block_lemmas(ctx, block)):
                 continue
             doc = ctx.spacy_doc(block)
             raw = matcher(doc)
