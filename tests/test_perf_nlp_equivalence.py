@@ -1,0 +1,160 @@
+"""Shortcuts taken for speed give exactly the answers of the straightforward computations.
+
+* Phrase matching skips the PhraseMatcher on a block (or a whole document) that has none of a
+  phrase list's first lemmas; reports must be the same as when every block is matched.
+* Language detection reads its word sample from the head of the text first and counts each
+  distinct word once; readability counts per paragraph with Counter. Both are compared with the
+  plain per-word loops they replace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import policylint
+from conftest import CORPUS, EXAMPLES, TODAY
+from policylint import language, readability
+from policylint.checks import matching
+from policylint.config import Config
+from policylint.findings import Report
+from policylint.nlp import vocabulary_words
+from policylint.packs import load_catalog
+
+pytest.importorskip("spacy")
+
+
+class _Everything(frozenset[int]):
+    """First lemmas that are never disjoint from anything: the matcher runs on every block."""
+
+    def isdisjoint(self, other: Any) -> bool:
+        return False
+
+
+def _check(text: str, fmt: str, config: Config, prefilter: bool) -> Report:
+    if prefilter:
+        return policylint.check_text(text, fmt, config)
+    build = matching._build_matcher
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(matching, "_MATCHERS", {})
+        mp.setattr(
+            matching,
+            "_build_matcher",
+            lambda nlp, p: dataclasses.replace(build(nlp, p), firsts=_Everything()),
+        )
+        return policylint.check_text(text, fmt, config)
+
+
+def _files() -> Iterator[Path]:
+    for root in (EXAMPLES, CORPUS):
+        if root.is_dir():
+            yield from (p for p in sorted(root.rglob("*")) if p.suffix in (".md", ".html", ".txt"))
+
+
+_FORMATS = {".md": "markdown", ".html": "html", ".txt": "text"}
+
+
+@pytest.mark.parametrize("path", list(_files()), ids=lambda p: p.name)
+def test_skipping_the_matcher_changes_no_report_on_real_policies(path: Path) -> None:
+    text = path.read_text("utf-8", errors="replace")
+    config = Config(today=TODAY)
+    fmt = _FORMATS[path.suffix]
+    assert _check(text, fmt, config, prefilter=True) == _check(text, fmt, config, prefilter=False)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, list[str]]:
+    catalog = load_catalog()
+    return {code: sorted(vocabulary_words(pack.rules)) for code, pack in catalog.languages.items()}
+
+
+_GLUE = [" ", " ", " ", ", ", ". ", "\n", "\n\n", "-", "'s ", "n't ", ": ", "“", "”", '"', "(", ") ", "# "]
+
+
+@st.composite
+def _policy(draw: st.DrawFn) -> tuple[str, str]:
+    code = draw(st.sampled_from(sorted(_vocabulary())))
+    vocabulary = st.sampled_from(_vocabulary()[code])
+    words = vocabulary | vocabulary.map(str.capitalize) | vocabulary.map(str.upper)
+    pieces = draw(st.lists(st.one_of(words, words, st.sampled_from(_GLUE)), min_size=1, max_size=80))
+    return code, "".join(pieces)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_policy())
+def test_skipping_the_matcher_changes_no_report_on_phrase_soup(case: tuple[str, str]) -> None:
+    code, text = case
+    config = Config(today=TODAY, language=code)
+    assert _check(text, "markdown", config, prefilter=True) == _check(
+        text, "markdown", config, prefilter=False
+    )
+
+
+# -- language detection -------------------------------------------------------------------------
+
+
+def _reference_words(text: str) -> list[str]:
+    return [w.lower() for w in language._WORD.findall(text[: language.SAMPLE_CHARS])[: language.SAMPLE_WORDS]]
+
+
+_LETTERS = st.text(alphabet=st.sampled_from("abcÆøİΣσ ,.\n1_-"), max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LETTERS, st.integers(1, 12), st.integers(1, 120), st.integers(1, 120))
+def test_word_sample_is_the_first_words_of_the_sample(text: str, words: int, chars: int, head: int) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(language, "SAMPLE_WORDS", words)
+        mp.setattr(language, "SAMPLE_CHARS", chars)
+        mp.setattr(language, "HEAD_CHARS", head)
+        assert language._words(text) == _reference_words(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["the", "og", "und", "ja", "i", "je", "word", "THE", "der"]), max_size=60))
+def test_stopword_counts_match_one_look_up_per_word(words: list[str]) -> None:
+    packs = load_catalog().languages
+    index = language._stopword_index(tuple((c, tuple(p.language.stopwords)) for c, p in packs.items()))
+    expected = dict.fromkeys(packs, 0)
+    for word in words:
+        for code in index.get(word, ()):
+            expected[code] += 1
+    assert language._counts(words, packs) == expected
+
+
+# -- readability --------------------------------------------------------------------------------
+
+
+def _reference_count(text: str, lang: str) -> readability.Counts:
+    code = readability.hyphenation_code(lang)
+    words = [w.lower() for w in readability._WORD.findall(text)]
+    per_word = [readability.syllables(w, code) for w in words]
+    return readability.Counts(
+        words=len(words),
+        sentences=len(readability._SENTENCE_END.findall(text)) if words else 0,
+        syllables=sum(per_word),
+        long_words=sum(1 for w in words if len(w) > readability.LONG_WORD_LETTERS),
+        polysyllables=sum(1 for s in per_word if s >= 3),
+        monosyllables=sum(1 for s in per_word if s == 1),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["en", "da", "de"]),
+    st.lists(
+        st.sampled_from(
+            ["a", "notwithstanding", "reimbursement", "we", "Überweisung", "it's", ".", " ", "!\n"]
+        ),
+        max_size=50,
+    ).map(" ".join),
+)
+def test_readability_counts_match_the_per_word_loop(lang: str, text: str) -> None:
+    assert readability.raw_count(text, lang) == _reference_count(text, lang)
