@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document import Block, BlockRole, Section
 from ..timings import TIMINGS
@@ -88,34 +88,50 @@ def _build_matcher(nlp: Any, phrases: tuple[str, ...]) -> _Compiled:
     return _Compiled(matcher, names, frozenset(firsts))
 
 
-def _block_lemmas(ctx: CheckContext, block: Block) -> frozenset[int]:
-    """The LEMMA hashes of a block's tokens, computed once per document and shared by all rules."""
-    cache: dict[int, tuple[Block, frozenset[int]]] = ctx.memo("matching.block-lemmas", dict)
-    entry = cache.get(id(block))
-    if entry is not None and entry[0] is block:
-        return entry[1]
-    from spacy.attrs import LEMMA
-
-    doc = ctx.spacy_doc(block)
-    lemmas = frozenset(doc.to_array(LEMMA).tolist()) if len(doc) else frozenset()
-    cache[id(block)] = (block, lemmas)  # the block is kept so that its id is not reused
-    return lemmas
+class _Place(NamedTuple):
+    section: Section
+    block: Block
+    heading: bool  # the section's heading, not one of its blocks
 
 
-def _document_lemmas(ctx: CheckContext) -> frozenset[int]:
-    """The LEMMA hashes of every block and heading of the document (a phrase list none of whose
-    first lemmas is here finds nothing, and is answered without looking at a block)."""
+@dataclass(frozen=True, slots=True)
+class _LemmaIndex:
+    """Which lemmas each heading and block has, built once per document and shared by all rules.
 
-    def compute() -> frozenset[int]:
-        found: set[int] = set()
+    ``places`` are the headings and blocks in the order ``find_phrases`` reports them (each
+    section's heading, then its blocks), ``lemmas`` the LEMMA hashes of each place's tokens, and
+    ``union`` those of the whole document.
+    """
+
+    places: list[_Place]
+    lemmas: list[frozenset[int]]
+    union: frozenset[int]
+
+
+def _lemma_index(ctx: CheckContext) -> _LemmaIndex:
+    def build() -> _LemmaIndex:
+        from spacy.attrs import LEMMA
+
+        places: list[_Place] = []
         for section in ctx.document.all_sections():
             if section.heading is not None:
-                found.update(_block_lemmas(ctx, section.heading))
-            for block in section.blocks:
-                found.update(_block_lemmas(ctx, block))
-        return frozenset(found)
+                places.append(_Place(section, section.heading, heading=True))
+            places.extend(_Place(section, block, heading=False) for block in section.blocks)
+        lemmas: list[frozenset[int]] = []
+        for place in places:
+            doc = ctx.spacy_doc(place.block)
+            lemmas.append(frozenset(doc.to_array(LEMMA).tolist()) if len(doc) else frozenset())
+        return _LemmaIndex(places, lemmas, frozenset().union(*lemmas))
 
-    return ctx.memo("matching.document-lemmas", compute)
+    return ctx.memo("matching.lemma-index", build)
+
+
+def _candidates(index: _LemmaIndex, firsts: frozenset[int]) -> list[int]:
+    """Positions of the places with a token of one of ``firsts``, in document order: only there
+    can a match start, and most phrase lists have no candidate in most blocks (or documents)."""
+    if firsts.isdisjoint(index.union):
+        return []
+    return [i for i, lemmas in enumerate(index.lemmas) if not firsts.isdisjoint(lemmas)]
 
 
 def find_phrases(
@@ -136,32 +152,30 @@ def find_phrases(
     if not unique:
         return
     compiled = _matcher(ctx, unique)
-    firsts = compiled.firsts
-    if firsts.isdisjoint(_document_lemmas(ctx)):
+    index = _lemma_index(ctx)
+    candidates = _candidates(index, compiled.firsts)
+    if not candidates:
         return
     matcher, names = compiled.matcher, compiled.names
     from spacy.util import filter_spans
 
-    for section in ctx.document.all_sections():
-        blocks = list(section.blocks)
-        if include_headings and section.heading is not None:
-            blocks.insert(0, section.heading)
-        for block in blocks:
-            if block.role in skip_roles or firsts.isdisjoint(_block_lemmas(ctx, block)):
+    for position in candidates:
+        section, block, heading = index.places[position]
+        if (heading and not include_headings) or block.role in skip_roles:
+            continue
+        doc = ctx.spacy_doc(block)
+        raw = matcher(doc)
+        if not raw:
+            continue
+        spans = []
+        for match_id, start, end in raw:
+            span = doc[start:end]
+            span.label_ = names[match_id]
+            spans.append(span)
+        quotes = quoted_ranges(block.text) if skip_quoted else []
+        for span in sorted(filter_spans(spans), key=lambda s: s.start_char):
+            if skip_protected and block.is_protected(span.start_char, span.end_char):
                 continue
-            doc = ctx.spacy_doc(block)
-            raw = matcher(doc)
-            if not raw:
+            if any(q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quotes):
                 continue
-            spans = []
-            for match_id, start, end in raw:
-                span = doc[start:end]
-                span.label_ = names[match_id]
-                spans.append(span)
-            quotes = quoted_ranges(block.text) if skip_quoted else []
-            for span in sorted(filter_spans(spans), key=lambda s: s.start_char):
-                if skip_protected and block.is_protected(span.start_char, span.end_char):
-                    continue
-                if any(q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quotes):
-                    continue
-                yield PhraseMatch(section, block, span.start_char, span.end_char, span.label_, span.text)
+            yield PhraseMatch(section, block, span.start_char, span.end_char, span.label_, span.text)
