@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 import policylint
 from conftest import CORPUS, EXAMPLES, TODAY
 from policylint import language, readability
-from policylint.checks import matching, words
+from policylint.checks import base, matching, words
 from policylint.checks.base import CheckContext
 from policylint.config import Config
 from policylint.document import BlockRole
@@ -192,3 +194,48 @@ def _reference_count(text: str, lang: str) -> readability.Counts:
 )
 def test_readability_counts_match_the_per_word_loop(lang: str, text: str) -> None:
     assert readability.raw_count(text, lang) == _reference_count(text, lang)
+
+
+# -- messages -----------------------------------------------------------------------------------
+
+
+def _outcome(fill: Any) -> tuple[str, str]:
+    try:
+        return "ok", fill()
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+
+
+_TEMPLATE_PIECES = [
+    "text ",
+    "{",
+    "}",
+    "{{",
+    "}}",
+    "{match}",
+    "{missing}",
+    "{value:.1f}",
+    "{value:>8}",
+    "{match!r}",
+    "{match!s:^9}",
+    "{items[0]}",
+    "{items[5]}",
+    "{0}",
+    "{}",
+    "{match.upper}",
+    "{missing.attr}",
+    "{value:{width}}",
+    "{value:{missing}}",
+    "{match!x}",
+    ":",
+    "!",
+    "ø",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TEMPLATE_PIECES), max_size=8).map("".join))
+def test_messages_are_filled_as_string_formatter_fills_them(template: str) -> None:
+    fields = {"match": "Commenced", "value": 12.345, "items": ["a", "b"], "width": 7}
+    expected = _outcome(lambda: string.Formatter().vformat(template, (), base._SafeDict(fields)))
+    assert _outcome(lambda: base.render_message(template, fields)) == expected
