@@ -239,3 +239,16 @@ def test_messages_are_filled_as_string_formatter_fills_them(template: str) -> No
     fields = {"match": "Commenced", "value": 12.345, "items": ["a", "b"], "width": 7}
     expected = _outcome(lambda: string.Formatter().vformat(template, (), base._SafeDict(fields)))
     assert _outcome(lambda: base.render_message(template, fields)) == expected
+
+
+# -- pieces for spaCy ---------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab. \n(x"), max_size=80), st.integers(1, 60))
+def test_a_short_text_is_one_piece_and_pieces_rebuild_every_text(text: str, limit: int) -> None:
+    """The shortcut for short texts gives what the general loop gives: the text, whole."""
+    pieces = base._pieces(text, limit)
+    assert "".join(p.text for p in pieces) == text
+    if len(text) <= limit and base._LONG_RUN.search(text) is None:
+        assert pieces == [base._Piece(text, raw=False)]

@@ -286,6 +286,8 @@ def _cut(text: str, start: int, limit: int) -> int:
 
 def _pieces(text: str, limit: int) -> list[_Piece]:
     """``text`` as consecutive pieces (they concatenate to it exactly), each short enough for spaCy."""
+    if len(text) <= limit and _LONG_RUN.search(text) is None:
+        return [_Piece(text, raw=False)]  # nearly every block: one piece, as the loop below gives
     pieces: list[_Piece] = []
 
     def plain(start: int, end: int) -> None:
