@@ -11,9 +11,11 @@ offline. The test suite checks these formulas against textstat on the same count
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 #: Metric name -> True when a higher score means harder text.
@@ -107,16 +109,18 @@ def raw_count(text: str, lang: str, hyphenation: str | None = None) -> Counts:
     """Counts of one text with its sentence ends as found (possibly none): these add up, so a
     document's counts are the sum of its paragraphs' and each paragraph is counted once."""
     code = hyphenation_code(lang, hyphenation)
-    words = [w.lower() for w in _WORD.findall(text)]
+    # map() and Counter keep the per-word work in C: this runs on every paragraph of every
+    # document, and per-word generator frames were most of the readability rules' time.
+    words = list(map(str.lower, _WORD.findall(text)))
     sentences = len(_SENTENCE_END.findall(text)) if words else 0
-    per_word = [syllables(w, code) for w in words]
+    per_word = Counter(map(syllables, words, repeat(code)))
     return Counts(
         words=len(words),
         sentences=sentences,
-        syllables=sum(per_word),
-        long_words=sum(1 for w in words if len(w) > LONG_WORD_LETTERS),
-        polysyllables=sum(1 for s in per_word if s >= 3),
-        monosyllables=sum(1 for s in per_word if s == 1),
+        syllables=sum(s * n for s, n in per_word.items()),
+        long_words=sum(n for length, n in Counter(map(len, words)).items() if length > LONG_WORD_LETTERS),
+        polysyllables=sum(n for s, n in per_word.items() if s >= 3),
+        monosyllables=per_word[1],
     )
 
 

@@ -54,8 +54,17 @@ class _SafeDict(dict[str, Any]):
 
 
 def render_message(template: str, fields: dict[str, Any]) -> str:
-    """Fill a message template; unknown placeholders stay visible instead of raising."""
-    return string.Formatter().vformat(template, (), _SafeDict(fields))
+    """Fill a message template; unknown placeholders stay visible instead of raising.
+
+    ``str.format_map`` fills a template as ``string.Formatter`` does (the same parser, the same
+    mapping look-ups) but in C, which matters with a message per finding. A template it refuses
+    (positional fields, a bad spec) goes through ``Formatter``, so errors read as they always did.
+    """
+    mapping = _SafeDict(fields)
+    try:
+        return template.format_map(mapping)
+    except Exception:
+        return string.Formatter().vformat(template, (), mapping)
 
 
 class CheckContext:
@@ -277,6 +286,8 @@ def _cut(text: str, start: int, limit: int) -> int:
 
 def _pieces(text: str, limit: int) -> list[_Piece]:
     """``text`` as consecutive pieces (they concatenate to it exactly), each short enough for spaCy."""
+    if len(text) <= limit and _LONG_RUN.search(text) is None:
+        return [_Piece(text, raw=False)]  # nearly every block: one piece, as the loop below gives
     pieces: list[_Piece] = []
 
     def plain(start: int, end: int) -> None:

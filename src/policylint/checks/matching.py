@@ -10,15 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..document import Block, BlockRole, Section
 from ..timings import TIMINGS
 
 if TYPE_CHECKING:
     from .base import CheckContext
-
-_MATCHERS: dict[tuple[int, tuple[str, ...]], tuple[Any, dict[int, str]]] = {}
 
 # Quoted text ("…", “…”, „…“, «…») is someone else's words (a statute, a defined term): not ours to
 # rewrite. A definition ("Services" means …; “Data” shall mean …) is protected to the end of its sentence.
@@ -48,7 +46,22 @@ class PhraseMatch:
     text: str  # what the document says
 
 
-def _matcher(ctx: CheckContext, phrases: tuple[str, ...]) -> tuple[Any, dict[int, str]]:
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A phrase list compiled for one pipeline."""
+
+    matcher: Any
+    names: dict[int, str]  # match id -> the phrase
+    #: LEMMA hashes of the phrases' first tokens. Every match starts on a token with one of
+    #: these lemmas, so a block (or document) with none of them cannot match: most phrase lists
+    #: find nothing in most blocks, and this test is far cheaper than running the matcher.
+    firsts: frozenset[int]
+
+
+_MATCHERS: dict[tuple[int, tuple[str, ...]], _Compiled] = {}
+
+
+def _matcher(ctx: CheckContext, phrases: tuple[str, ...]) -> _Compiled:
     nlp = ctx.nlp
     key = (id(nlp), phrases)
     cached = _MATCHERS.get(key)
@@ -60,16 +73,65 @@ def _matcher(ctx: CheckContext, phrases: tuple[str, ...]) -> tuple[Any, dict[int
     return built
 
 
-def _build_matcher(nlp: Any, phrases: tuple[str, ...]) -> tuple[Any, dict[int, str]]:
+def _build_matcher(nlp: Any, phrases: tuple[str, ...]) -> _Compiled:
     from spacy.matcher import PhraseMatcher
 
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
     names: dict[int, str] = {}
+    firsts: set[int] = set()
     for phrase, doc in zip(phrases, nlp.pipe(phrases), strict=True):
         match_id = nlp.vocab.strings.add(phrase)
         names[match_id] = phrase
         matcher.add(phrase, [doc])
-    return matcher, names
+        if len(doc):  # an empty pattern is never matched (spaCy skips it)
+            firsts.add(doc[0].lemma)
+    return _Compiled(matcher, names, frozenset(firsts))
+
+
+class _Place(NamedTuple):
+    section: Section
+    block: Block
+    heading: bool  # the section's heading, not one of its blocks
+
+
+@dataclass(frozen=True, slots=True)
+class _LemmaIndex:
+    """Which lemmas each heading and block has, built once per document and shared by all rules.
+
+    ``places`` are the headings and blocks in the order ``find_phrases`` reports them (each
+    section's heading, then its blocks), ``lemmas`` the LEMMA hashes of each place's tokens, and
+    ``union`` those of the whole document.
+    """
+
+    places: list[_Place]
+    lemmas: list[frozenset[int]]
+    union: frozenset[int]
+
+
+def _lemma_index(ctx: CheckContext) -> _LemmaIndex:
+    def build() -> _LemmaIndex:
+        from spacy.attrs import LEMMA
+
+        places: list[_Place] = []
+        for section in ctx.document.all_sections():
+            if section.heading is not None:
+                places.append(_Place(section, section.heading, heading=True))
+            places.extend(_Place(section, block, heading=False) for block in section.blocks)
+        lemmas: list[frozenset[int]] = []
+        for place in places:
+            doc = ctx.spacy_doc(place.block)
+            lemmas.append(frozenset(doc.to_array(LEMMA).tolist()) if len(doc) else frozenset())
+        return _LemmaIndex(places, lemmas, frozenset().union(*lemmas))
+
+    return ctx.memo("matching.lemma-index", build)
+
+
+def _candidates(index: _LemmaIndex, firsts: frozenset[int]) -> list[int]:
+    """Positions of the places with a token of one of ``firsts``, in document order: only there
+    can a match start, and most phrase lists have no candidate in most blocks (or documents)."""
+    if firsts.isdisjoint(index.union):
+        return []
+    return [i for i, lemmas in enumerate(index.lemmas) if not firsts.isdisjoint(lemmas)]
 
 
 def find_phrases(
@@ -89,29 +151,31 @@ def find_phrases(
     unique = tuple(sorted({p.strip() for p in phrases if p.strip()}))
     if not unique:
         return
-    matcher, names = _matcher(ctx, unique)
+    compiled = _matcher(ctx, unique)
+    index = _lemma_index(ctx)
+    candidates = _candidates(index, compiled.firsts)
+    if not candidates:
+        return
+    matcher, names = compiled.matcher, compiled.names
     from spacy.util import filter_spans
 
-    for section in ctx.document.all_sections():
-        blocks = list(section.blocks)
-        if include_headings and section.heading is not None:
-            blocks.insert(0, section.heading)
-        for block in blocks:
-            if block.role in skip_roles:
+    for position in candidates:
+        section, block, heading = index.places[position]
+        if (heading and not include_headings) or block.role in skip_roles:
+            continue
+        doc = ctx.spacy_doc(block)
+        raw = matcher(doc)
+        if not raw:
+            continue
+        spans = []
+        for match_id, start, end in raw:
+            span = doc[start:end]
+            span.label_ = names[match_id]
+            spans.append(span)
+        quotes = quoted_ranges(block.text) if skip_quoted else []
+        for span in sorted(filter_spans(spans), key=lambda s: s.start_char):
+            if skip_protected and block.is_protected(span.start_char, span.end_char):
                 continue
-            doc = ctx.spacy_doc(block)
-            raw = matcher(doc)
-            if not raw:
+            if any(q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quotes):
                 continue
-            spans = []
-            for match_id, start, end in raw:
-                span = doc[start:end]
-                span.label_ = names[match_id]
-                spans.append(span)
-            quotes = quoted_ranges(block.text) if skip_quoted else []
-            for span in sorted(filter_spans(spans), key=lambda s: s.start_char):
-                if skip_protected and block.is_protected(span.start_char, span.end_char):
-                    continue
-                if any(q0 <= span.start_char and span.end_char <= q1 for q0, q1 in quotes):
-                    continue
-                yield PhraseMatch(section, block, span.start_char, span.end_char, span.label_, span.text)
+            yield PhraseMatch(section, block, span.start_char, span.end_char, span.label_, span.text)
