@@ -122,3 +122,32 @@ def test_a_placeholder_forwards_to_the_real_cli_module() -> None:
     done = subprocess.run([sys.executable, "-c", _FORWARD_PROBE], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+_FREEZE_PROBE = """
+import contextlib, gc, io, sys
+from policylint import nlp
+nlp.pipeline("en")
+library = gc.get_freeze_count()
+nlp.pipeline.cache_clear()
+from policylint.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["check", "--no-cache", "--no-progress", sys.argv[1]])
+print(library, gc.get_freeze_count())
+"""
+
+
+def test_only_the_cli_freezes_the_heap_after_building_a_pipeline(tmp_path: Path) -> None:
+    """A host application's garbage collector is left alone; a CLI run freezes its warm heap."""
+    import subprocess
+    import sys
+
+    policy = tmp_path / "policy.md"
+    policy.write_text("# Returns\n\nYou may return items within 30 days.\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _FREEZE_PROBE, str(policy)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    library, cli = (int(n) for n in done.stdout.split())
+    assert library == 0
+    assert cli > 10_000  # spaCy, the vocabulary and the packs

@@ -280,9 +280,11 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     stdin_name = args.stdin_filename or "<stdin>"
     checked_configs: set[int] = set()
 
+    from . import nlp
+
+    nlp.FREEZE_HEAP = True  # this process ends after the run: see the flag's comment
     cache = None
     if not args.no_cache:
-        from . import nlp
         from .cache import ResultCache, default_cache_dir
 
         cache = ResultCache(args.cache_dir or default_cache_dir())

@@ -32,6 +32,15 @@ log = logging.getLogger(__name__)
 #: The CLI points it into its result cache unless --no-cache is given.
 LEMMA_CACHE_DIR: Path | None = None
 
+#: Whether building a pipeline freezes the heap (``gc.freeze()``); the CLI turns it on.
+#: Everything alive once a pipeline is built (spaCy, its vocabulary, the rule packs) lives as long
+#: as a ``policylint`` process, yet each full garbage collection walked all of it again: about a
+#: twentieth of each document's time. Frozen objects leave the collector's generations; they are
+#: still freed when their last reference goes, but cyclic garbage among them never is. That is
+#: harmless in a short-lived CLI process and a surprise in a host application, so the library
+#: default leaves the collector alone.
+FREEZE_HEAP = False
+
 #: Characters per spaCy call. Blocks are paragraphs, so this only bites on pathological input.
 MAX_TEXT_CHARS = 200_000
 
@@ -260,16 +269,10 @@ def pipeline(lang: str, model: str | None = None, words: frozenset[str] = frozen
 
     ``words`` are the words of the phrases rules will match: lemmas are only looked up for them
     (see reduce_table); without them the full lookup table is used.
-
-    Everything alive once the pipeline is built (spaCy, its vocabulary, the rule packs) lives as
-    long as the process, yet every full garbage collection walked all of it again: a twentieth of
-    each document's time. ``gc.freeze()`` moves those objects out of the collector's generations.
-    Objects are still freed when their last reference goes; only cyclic garbage that exists at
-    this moment is never collected, and that happens at most once per language a process loads.
     """
     nlp = _build_pipeline(lang, model, words)
-    gc.collect()  # the garbage of building it first: frozen, it would never be freed
-    gc.freeze()
+    if FREEZE_HEAP:
+        gc.freeze()
     return nlp
 
 
