@@ -72,6 +72,31 @@ def timed(
     return statistics.median(walls), peak
 
 
+def paired(
+    first: list[str], second: list[str], runs: int, env: dict[str, str]
+) -> tuple[tuple[float, int], tuple[float, int], list[float]]:
+    """Time two commands alternately, ``runs`` times each: each one's (median wall, peak KB) and the
+    ratio first/second of every back-to-back pair.
+
+    On a shared machine the load changes within seconds; a ratio of two medians taken minutes
+    apart measures the load as much as the commands, while the median of paired ratios compares
+    runs that saw the same machine.
+    """
+    walls: tuple[list[float], list[float]] = ([], [])
+    peaks = [0, 0]
+    for _ in range(runs):
+        for i, cmd in enumerate((first, second)):
+            wall, peak = timed(cmd, 1, env)
+            walls[i].append(wall)
+            peaks[i] = max(peaks[i], peak)
+    ratios = [a / b for a, b in zip(walls[0], walls[1], strict=True) if b > 0]
+    return (
+        (statistics.median(walls[0]), peaks[0]),
+        (statistics.median(walls[1]), peaks[1]),
+        ratios,
+    )
+
+
 def install_peers() -> dict[str, list[str]]:
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "policylint-peers"
     venv = cache / "venv"
@@ -151,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     rows: list[tuple[str, str, float, int, int]] = []  # (tool, case, seconds, words, peak KB)
+    scaling: dict[str, list[float]] = {}  # label -> 1-job/N-job ratios of paired runs
+    against: dict[str, list[float]] = {}  # label -> policylint/proselint ratios of paired runs
+    peers = {} if args.no_peers else install_peers()
     load_before = os.getloadavg()[0]
     capacity = machine_scaling(cores) if cores > 1 else 1.0
     with tempfile.TemporaryDirectory() as tmp:
@@ -165,12 +193,26 @@ def main(argv: list[str] | None = None) -> int:
         base = [policylint, "check", "--format", "json", "--fail-on", "never"]
         for label, files, n_words in (("62k", small, words), ("622k", big, words * 10)):
             folder = str(files[0].parent)
-            default = timed([*base, "--no-cache", folder], args.runs, env)
+            default_cmd = [*base, "--no-cache", folder]
+            if "proselint" in peers:
+                # Back to back with proselint, so that the headline ratio compares runs that saw
+                # the same machine (see paired).
+                default, prose, against[label] = paired(
+                    default_cmd, [*peers["proselint"], *map(str, files)], args.runs, env
+                )
+                rows.append(("proselint", f"{label}", prose[0], n_words, prose[1]))
+            else:
+                default = timed(default_cmd, args.runs, env)
             rows.append(("policylint", f"{label} cold (default --jobs)", default[0], n_words, default[1]))
-            cold = timed([*base, "--no-cache", "--jobs", str(cores), folder], args.runs, env)
+            one, cold, pair_ratios = paired(
+                [*base, "--no-cache", "--jobs", "1", folder],
+                [*base, "--no-cache", "--jobs", str(cores), folder],
+                args.runs,
+                env,
+            )
             rows.append(("policylint", f"{label} cold, {cores} jobs", cold[0], n_words, cold[1]))
-            one = timed([*base, "--no-cache", "--jobs", "1", folder], args.runs, env)
             rows.append(("policylint", f"{label} cold, 1 job", one[0], n_words, one[1]))
+            scaling[label] = pair_ratios
             prime = [*base, folder]
             warm = timed(prime, args.runs, env, before=prime)
             rows.append(("policylint", f"{label} warm (unchanged: replayed)", warm[0], n_words, warm[1]))
@@ -181,8 +223,8 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run([policylint, "server", "start"], capture_output=True, env=env, check=False)
             served = timed([*base, "--server", "--no-cache", folder], args.runs, env)
             rows.append(("policylint", f"{label} cold, --server (server running)", served[0], n_words, 0))
-            if not args.no_peers:
-                for name, cmd in install_peers().items():
+            for name, cmd in peers.items():
+                if name != "proselint":
                     result = timed([*cmd, *map(str, files)], args.runs)
                     rows.append((name, f"{label}", result[0], n_words, result[1]))
         single = ROOT / "examples" / "good" / "customer-service-policy.md"
@@ -227,14 +269,19 @@ def main(argv: list[str] | None = None) -> int:
             f"- `--server` rows: the client's memory is not shown; the warm server process peaked at "
             f"{server_peak / 1024:.0f} MB (each request runs in a fork of it)."
         )
-    for label in ("62k", "622k"):
-        serial = seconds.get(("policylint", f"{label} cold, 1 job"))
-        parallel = seconds.get(("policylint", f"{label} cold, {cores} jobs"))
-        if serial and parallel:
-            lines.append(
-                f"- Scaling on {label}, 1 → {cores} jobs: {serial / parallel:.2f}× "
-                f"(this machine's own ceiling, pure Python in {cores} processes: {capacity:.2f}×)."
-            )
+    for label, ratios in against.items():
+        shown = ", ".join(f"{r:.2f}" for r in ratios)
+        lines.append(
+            f"- policylint ÷ proselint on {label}, cold, default --jobs: {statistics.median(ratios):.2f} "
+            f"(median of {len(ratios)} back-to-back pairs: {shown})."
+        )
+    for label, ratios in scaling.items():
+        shown = ", ".join(f"{r:.2f}" for r in ratios)
+        lines.append(
+            f"- Scaling on {label}, 1 → {cores} jobs: {statistics.median(ratios):.2f}× (median of "
+            f"{len(ratios)} back-to-back pairs: {shown}; this machine's own ceiling, pure Python in "
+            f"{cores} processes: {capacity:.2f}×)."
+        )
     text = "\n".join(lines)
     print(text)
     if args.write:
