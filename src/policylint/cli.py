@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--server",
         action="store_true",
         help="check in a warm background server, started if none runs (also: POLICYLINT_SERVER=1); "
-        "same output and exit codes, without the 2 s start-up; see `policylint server`",
+        "same output and exit codes, without the start-up (about 1 s); see `policylint server`",
     )
 
     outline = sub.add_parser("outline", help="print a file's section tree with kinds and lines")
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     server = sub.add_parser(
         "server",
         help="start, stop or inspect the warm server used by check --server",
-        description="The warm server keeps spaCy and the rules loaded (about 125 MB) so that "
+        description="The warm server keeps spaCy and the rules loaded (about 105 MB) so that "
         "`check --server` starts in a fraction of a second. It serves only your user and the same "
         "policylint installation, and exits after --idle-timeout seconds without requests.",
     )
