@@ -9,12 +9,11 @@ for each identity, as many findings as the baseline recorded are considered know
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 from ._version import __version__
+from .atomic import write_text_atomically
 from .errors import ConfigError
 from .findings import Finding
 from .fingerprint import identity
@@ -31,12 +30,7 @@ def write_baseline(findings: list[Finding], path: Path) -> int:
         "tool": {"name": "policylint", "version": __version__},
         "findings": dict(sorted(counts.items())),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1)
-        handle.write("\n")
-    os.replace(tmp, path)
+    write_text_atomically(path, json.dumps(data, indent=1) + "\n")
     return sum(counts.values())
 
 

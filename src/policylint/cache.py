@@ -13,13 +13,13 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .atomic import write_text_atomically
 from .locations import builtin_rules_dir
 from .replay import note_dir, note_file
 
@@ -115,10 +115,7 @@ class ResultCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._write_gitignore()
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(value, handle, separators=(",", ":"))
-            os.replace(tmp, path)
+            write_text_atomically(path, json.dumps(value, separators=(",", ":")))
         except OSError:
             return  # a read-only or full disk must not fail the lint run
 

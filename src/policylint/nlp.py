@@ -8,18 +8,19 @@ not, policylint falls back to the blank pipeline and says so once, rather than f
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import gzip
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .atomic import write_text_atomically
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -119,14 +120,8 @@ def lemma_table(lang: str, words: frozenset[str] = frozenset()) -> dict[str, str
     except (OSError, ValueError):
         pass
     reduced = reduce_table(full_lemma_table(lang), words)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(reduced, handle)
-        os.replace(tmp, cached)
-    except OSError:
-        pass  # a read-only cache only costs time
+    with contextlib.suppress(OSError):  # a read-only cache only costs time
+        write_text_atomically(cached, json.dumps(reduced))
     return reduced
 
 

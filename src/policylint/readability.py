@@ -10,10 +10,9 @@ offline. The test suite checks these formulas against textstat on the same count
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +20,8 @@ from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 from typing import Any
+
+from .atomic import write_text_atomically
 
 #: Metric name -> True when a higher score means harder text.
 METRICS: dict[str, bool] = {
@@ -138,14 +139,8 @@ def _write_patterns(hyph: Any, cached: Path) -> None:
         if any(getattr(v, "data", None) is not None for v in values):
             return  # nonstandard hyphenation ("ff=f"): not plain data, parse it each time
         plain[key] = [int(offset), [int(v) for v in values]]
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"patterns": plain, "maxlen": hyph.maxlen}, handle)
-        os.replace(tmp, cached)
-    except OSError:
-        pass  # a read-only cache only costs time
+    with contextlib.suppress(OSError):  # a read-only cache only costs time
+        write_text_atomically(cached, json.dumps({"patterns": plain, "maxlen": hyph.maxlen}))
 
 
 @lru_cache(maxsize=200_000)

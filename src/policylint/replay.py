@@ -32,13 +32,13 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._version import __version__
+from .atomic import write_text_atomically
 
 #: Environment variables that change what a run prints (rich's colour and width settings, CI
 #: detection, the cache folder) or what it reads; everything else in the environment is ignored.
@@ -261,10 +261,6 @@ class RunStore:
             "code": outcome.code,
         }
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(record, handle, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            write_text_atomically(self.path, json.dumps(record, separators=(",", ":")))
         except OSError:
             return  # a read-only cache only costs time

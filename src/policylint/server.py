@@ -27,7 +27,6 @@ import os
 import signal
 import socket
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
+from .atomic import write_text_atomically
 from .serverid import HEADER, MAGIC, ServerFiles, encode, peer_uid
 
 #: A request's JSON body is the argv and the environment: a few kilobytes. More is refused.
@@ -84,10 +84,7 @@ class _State:
     def write_status(self) -> None:
         """The status file beside the socket (atomically replaced; best effort)."""
         with contextlib.suppress(OSError):
-            fd, tmp = tempfile.mkstemp(dir=self.files.folder, prefix=".status-")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.info(), handle)
-            os.replace(tmp, self.files.status)
+            write_text_atomically(self.files.status, json.dumps(self.info()))
 
 
 def _live(files: ServerFiles) -> bool:
