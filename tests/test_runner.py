@@ -136,3 +136,24 @@ def test_workers_are_started_only_when_they_pay(tmp_path: Path, monkeypatch: pyt
     default = run_tasks(tasks)
     assert runner.workers_used() == 2
     assert [c.findings for c in serial] == [c.findings for c in forced] == [c.findings for c in default]
+
+
+def test_a_parallel_run_unfreezes_the_heap_only_for_a_library_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up freezes the heap before forking. A host program gets its collector back; the
+    CLI (nlp.FREEZE_HEAP) keeps it frozen, because unfreezing made the exiting process's last
+    collection walk all of spaCy again (0.13-0.17 s after a parallel run)."""
+    import gc
+
+    from policylint import nlp
+
+    tasks = [make_task(f, Config(today=TODAY), None) for f in _policies(tmp_path, 4)]
+    try:
+        run_tasks(tasks, jobs=2)
+        assert gc.get_freeze_count() == 0
+        monkeypatch.setattr(nlp, "FREEZE_HEAP", True)
+        run_tasks(tasks, jobs=2)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

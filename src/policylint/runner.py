@@ -154,7 +154,9 @@ def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, Checke
     try:
         _run_pool(pending, jobs, done)
     finally:
-        if forking:
+        from . import nlp
+
+        if forking and not nlp.FREEZE_HEAP:
             gc.unfreeze()  # a library caller's later garbage is collectable again
 
 
