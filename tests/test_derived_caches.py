@@ -1,6 +1,7 @@
-"""Derived data cached between CLI runs: parsed Pyphen patterns and reduced lemma tables.
+"""Derived data cached between CLI runs: parsed Pyphen patterns, reduced lemma tables and parsed
+rule packs.
 
-Both only save start-up time, so the tests check three things: a count is the same from the cache
+All only save start-up time, so the tests check three things: a count is the same from the cache
 as from Pyphen's own parsing, a bad cache file falls back to parsing, and the files survive the
 pruning that follows every run that checked something.
 """
@@ -8,6 +9,7 @@ pruning that follows every run that checked something.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -16,8 +18,11 @@ from pathlib import Path
 
 import pyphen
 import pytest
+import tomllib
 
-from policylint import readability
+from policylint import packs, readability
+from policylint.errors import RulePackError
+from policylint.locations import builtin_rules_dir
 
 WORDS = [
     "information",
@@ -116,3 +121,73 @@ def test_cli_runs_keep_derived_tables_through_pruning(tmp_path: Path) -> None:
     done = subprocess.run([*command, str(policy)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert list(cache.glob("*/lemmas/en-*.json")) and list(cache.glob("*/hyphenation/en_US-*.json"))
+    assert len(list(cache.glob("*/packs/*.json"))) == len(list(builtin_rules_dir().rglob("*.toml")))
+
+
+@contextlib.contextmanager
+def _pack_cache(cache_dir: Path | None) -> Iterator[None]:
+    previous = packs.PARSED_CACHE_DIR
+    packs.PARSED_CACHE_DIR = cache_dir
+    try:
+        yield
+    finally:
+        packs.PARSED_CACHE_DIR = previous
+
+
+def _parsed_builtin_packs() -> dict[str, object]:
+    return {str(path): packs._read_toml(path) for path in sorted(builtin_rules_dir().rglob("*.toml"))}
+
+
+def test_cached_packs_read_back_exactly_as_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with _pack_cache(None):
+        expected = _parsed_builtin_packs()
+    with _pack_cache(tmp_path):
+        assert _parsed_builtin_packs() == expected  # parsed by tomllib, then written
+        assert len(list(tmp_path.glob("*.json"))) == len(expected)
+
+        def refuse(text: str) -> object:
+            raise AssertionError("the cached parse was not used")
+
+        monkeypatch.setattr(tomllib, "loads", refuse)
+        assert _parsed_builtin_packs() == expected
+
+
+def test_an_edited_or_corrupt_pack_cache_is_a_miss(tmp_path: Path) -> None:
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[[rule]]\nid = "mine.one"\nmessage = """two\r\nlines"""\n', encoding="utf-8", newline="")
+    cache = tmp_path / "cache"
+    with _pack_cache(cache):
+        first = packs._read_toml(pack)
+        assert first["rule"][0]["message"] == "two\nlines"  # universal newlines, as read_text gave
+        assert len(list(cache.glob("*.json"))) == 1
+        pack.write_text('[[rule]]\nid = "mine.two"\n', encoding="utf-8")
+        assert packs._read_toml(pack)["rule"][0]["id"] == "mine.two"
+        for stale in cache.glob("*.json"):
+            stale.write_text("{not json", encoding="utf-8")
+        assert packs._read_toml(pack)["rule"][0]["id"] == "mine.two"
+        rewritten = [f.read_text(encoding="utf-8") for f in cache.glob("*.json")]
+        assert sorted(rewritten)[0] == '{"rule": [{"id": "mine.two"}]}'  # the current pack, parsed again
+
+
+def test_packs_with_toml_dates_are_parsed_every_time(tmp_path: Path) -> None:
+    """JSON has no date type: such a pack is not cached rather than read back as a string."""
+    pack = tmp_path / "dated.toml"
+    pack.write_text("reviewed = 2026-01-31\n", encoding="utf-8")
+    with _pack_cache(tmp_path / "cache"):
+        assert packs._read_toml(pack) == {"reviewed": dt.date(2026, 1, 31)}
+        assert packs._read_toml(pack) == {"reviewed": dt.date(2026, 1, 31)}
+    assert not list((tmp_path / "cache").glob("*.json"))
+
+
+def test_pack_errors_still_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("this is = = not toml", encoding="utf-8")
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('name = "caf\xe9"\n'.encode("latin-1"))
+    with _pack_cache(tmp_path / "cache"):
+        with pytest.raises(RulePackError, match=r"bad\.toml: not valid TOML"):
+            packs._read_toml(bad)
+        with pytest.raises(RulePackError, match=r"latin\.toml: cannot read rule pack: not UTF-8"):
+            packs._read_toml(latin)
+        with pytest.raises(RulePackError, match=r"missing\.toml: cannot read rule pack"):
+            packs._read_toml(tmp_path / "missing.toml")

@@ -285,14 +285,15 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     nlp.FREEZE_HEAP = True  # this process ends after the run: see the flag's comment
     cache = None
     if not args.no_cache:
-        from . import readability
+        from . import packs, readability
         from .cache import ResultCache, default_cache_dir
 
         cache = ResultCache(args.cache_dir or default_cache_dir())
-        # Reduced lemma tables and parsed Pyphen patterns live with this version's results, so
-        # that pruning keeps them (it empties every other folder of the cache as outdated).
+        # Reduced lemma tables, parsed Pyphen patterns and parsed packs live with this version's
+        # results, so that pruning keeps them (it empties every other folder of the cache as outdated).
         nlp.LEMMA_CACHE_DIR = cache.dir / "lemmas"
         readability.HYPHENATION_CACHE_DIR = cache.dir / "hyphenation"
+        packs.PARSED_CACHE_DIR = cache.dir / "packs"
 
     def config_for(path: Path) -> Any:
         config = resolver.for_path(path)
