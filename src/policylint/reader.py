@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,10 @@ _CHAOS_SLACK = 0.03
 #: Characters looked at for control characters (binary data that contains no NUL byte).
 _CONTROL_SAMPLE = 8_192
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+#: The control characters that mark binary data: C0 other than _TEXT_CONTROLS, and DEL.
+_BINARY_CONTROLS = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in [*range(32), 127] if chr(c) not in _TEXT_CONTROLS) + "]"
+)
 #: Formats people export policies to by mistake, recognised by their first bytes.
 _SIGNATURES = (
     (b"%PDF-", "a PDF document; export the policy as Markdown, HTML or plain text"),
@@ -127,7 +132,7 @@ def _control_share(text: str) -> float:
     sample = text[:_CONTROL_SAMPLE]
     if not sample:
         return 0.0
-    controls = sum(1 for c in sample if (c < " " and c not in _TEXT_CONTROLS) or c == "\x7f")
+    controls = len(_BINARY_CONTROLS.findall(sample))  # a generator over 8k characters took 0.5 ms
     return controls / len(sample)
 
 
