@@ -184,56 +184,61 @@ class _PyphenCount:
         return len(self._hyph.positions(word)) + 1
 
 
-#: One rule of a pattern: (where it applies, counted from the pattern's first letter, value).
+#: Points of a trie node: (where, counted from the start of the walk, highest value there).
 _Points = tuple[tuple[int, int], ...]
-
-
-class _Patterns:
-    """A dictionary's patterns as Pyphen parsed them, with the keys sorted so that whether any
-    pattern starts with a string is one binary search. The trie below is grown from this on
-    demand: building all of it up front takes 0.5 s for German (232,000 prefixes), sorting the
-    keys 0.01 s."""
-
-    __slots__ = ("keys", "patterns")
-
-    def __init__(self, patterns: dict[str, Any]) -> None:
-        self.patterns = patterns
-        self.keys = sorted(patterns)
-
-    def node(self, prefix: str) -> _Node | None:
-        """The trie node of ``prefix``, or None when no pattern starts with it (the walk stops)."""
-        pattern = self.patterns.get(prefix)
-        if pattern:  # Pyphen skips a falsy entry the same way
-            offset, values = pattern
-            # int(): values from the .dic of a nonstandard dictionary (hu, ca) are int subclasses
-            # carrying data; only their value counts. Zeros never raise a maximum: left out.
-            points = tuple([(offset + i, int(v)) for i, v in enumerate(values) if int(v)])
-            return _Node(self, prefix, points)
-        keys = self.keys
-        after = bisect_right(keys, prefix)
-        if after < len(keys) and keys[after].startswith(prefix):
-            return _Node(self, prefix, ())
-        return None
 
 
 class _Node(dict[str, "_Node | None"]):
     """A trie node: next letter -> the node one letter deeper (None: no pattern goes on so).
 
-    A letter not seen here before is looked up in ``__missing__`` and remembered, dead ends
-    included, so after the first few words a walk is one C-level subscript per letter. The trie
-    only ever holds prefixes of patterns and the letters that followed them in real words.
+    The trie is grown on demand: a letter not seen after this prefix before is looked up in
+    ``__missing__`` and remembered, dead ends included, so after the first few words a walk is
+    one C-level subscript per letter. Building all of it up front would take 0.5 s for German
+    (232,000 prefixes); what is done up front is sorting the keys (0.01 s), so that whether any
+    pattern starts with a string is one binary search. The trie only ever holds prefixes of
+    patterns and the letters that followed them in real words.
+
+    ``points`` are the highest values of every pattern on the path from the root, merged when
+    the node is made: the walk from a start passes through exactly those patterns, and a
+    maximum taken in one go is the same as taken pattern by pattern, so the walk applies one
+    node's points at its end instead of each pattern's on the way.
     """
 
-    __slots__ = ("patterns", "points", "prefix")
+    __slots__ = ("patterns", "points", "prefix", "sorted_keys")
+    patterns: dict[str, Any]  # as Pyphen parsed them: key -> (offset, values)
+    points: _Points
+    prefix: str
+    sorted_keys: list[str]  # every pattern key
 
-    def __init__(self, patterns: _Patterns, prefix: str, points: _Points) -> None:
-        super().__init__()
-        self.patterns = patterns
-        self.prefix = prefix
-        self.points = points
+    @classmethod
+    def root(cls, patterns: dict[str, Any]) -> _Node:
+        return cls._make(sorted(patterns), patterns, (), "")
+
+    @classmethod
+    def _make(cls, sorted_keys: list[str], patterns: dict[str, Any], points: _Points, prefix: str) -> _Node:
+        # Slots set here rather than in an __init__: nodes are made mid-walk, and a Python
+        # __init__ with super().__init__() doubled the cost of making one.
+        node = cls()
+        node.sorted_keys, node.patterns, node.points, node.prefix = sorted_keys, patterns, points, prefix
+        return node
 
     def __missing__(self, letter: str) -> _Node | None:
-        child = self.patterns.node(self.prefix + letter)
+        prefix = self.prefix + letter
+        pattern = self.patterns.get(prefix)
+        if pattern:  # Pyphen skips a falsy entry the same way
+            offset, values = pattern
+            highest = dict(self.points)
+            # int(): in a nonstandard dictionary (hu, ca) odd values are int subclasses carrying
+            # "ff=f" data; only the value counts. Zeros never raise a maximum.
+            for at, value in enumerate(map(int, values), offset):
+                if value > highest.get(at, 0):
+                    highest[at] = value
+            child: _Node | None = self._make(self.sorted_keys, self.patterns, tuple(highest.items()), prefix)
+        else:
+            keys = self.sorted_keys
+            after = bisect_right(keys, prefix)
+            live = after < len(keys) and keys[after].startswith(prefix)
+            child = self._make(keys, self.patterns, self.points, prefix) if live else None
         self[letter] = child
         return child
 
@@ -266,7 +271,7 @@ class LiangCount:
         offsets = [pattern[0] for pattern in patterns.values() if pattern]
         lengths = [len(pattern[1]) for pattern in patterns.values() if pattern]
         self._pad = 1 + max(offsets, default=0) + max(lengths, default=0)
-        self._root = _Node(_Patterns(patterns), "", ())
+        self._root = _Node.root(patterns)
 
     def __call__(self, word: str) -> int:
         pointed = f".{word.lower()}."
@@ -280,12 +285,10 @@ class LiangCount:
                 if child is None:
                     break
                 node = child
-                points = node.points
-                if points:
-                    for offset, value in points:
-                        at = start + offset
-                        if value > values[at]:
-                            values[at] = value
+            for offset, value in node.points:
+                at = start + offset
+                if value > values[at]:
+                    values[at] = value
         # Pyphen's position p is values[p + 1]; it keeps left <= p <= len(word) - right.
         low = max(self._left + 1, 0)
         high = min(len(word) - self._right + 1, size)
