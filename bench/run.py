@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -49,52 +50,69 @@ def build_corpora(corpus: Path, work: Path) -> tuple[list[Path], list[Path], int
     return small, big, words
 
 
+class Timing(NamedTuple):
+    """Medians over runs: wall seconds and CPU seconds (user + system, the command and its
+    children), and the highest peak RSS in KB. CPU seconds change less than wall time with the
+    load of a shared machine, so they show whether a change made the work itself smaller."""
+
+    wall: float
+    peak: int
+    cpu: float
+
+    def client(self) -> Timing:
+        """The wall time only: with --server the work is done in the server, so the client's
+        memory and CPU say nothing about it."""
+        return Timing(self.wall, 0, 0.0)
+
+
 def timed(
     cmd: list[str], runs: int, env: dict[str, str] | None = None, before: list[str] | None = None
-) -> tuple[float, int]:
-    """Median wall seconds and max peak RSS (KB) over ``runs`` runs."""
+) -> Timing:
     walls: list[float] = []
+    cpus: list[float] = []
     peak = 0
     for _ in range(runs):
         if before:
             subprocess.run(before, capture_output=True, env=env, check=False)
         with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
             subprocess.run(
-                [TIME, "-f", "%e %M", "-o", out.name, *cmd],
+                [TIME, "-f", "%e %U %S %M", "-o", out.name, *cmd],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 env=env,
                 check=False,
             )
-            wall, rss = out.read().split()[-2:]
+            wall, user, system, rss = out.read().split()[-4:]
         walls.append(float(wall))
+        cpus.append(float(user) + float(system))
         peak = max(peak, int(rss))
-    return statistics.median(walls), peak
+    return Timing(statistics.median(walls), peak, statistics.median(cpus))
 
 
 def paired(
     first: list[str], second: list[str], runs: int, env: dict[str, str]
-) -> tuple[tuple[float, int], tuple[float, int], list[float]]:
-    """Time two commands alternately, ``runs`` times each: each one's (median wall, peak KB) and the
-    ratio first/second of every back-to-back pair.
+) -> tuple[Timing, Timing, list[float]]:
+    """Time two commands alternately, ``runs`` times each: each one's timing and the ratio
+    first/second of the wall times of every back-to-back pair.
 
     On a shared machine the load changes within seconds; a ratio of two medians taken minutes
     apart measures the load as much as the commands, while the median of paired ratios compares
     runs that saw the same machine.
     """
-    walls: tuple[list[float], list[float]] = ([], [])
-    peaks = [0, 0]
+    runs_of: tuple[list[Timing], list[Timing]] = ([], [])
     for _ in range(runs):
         for i, cmd in enumerate((first, second)):
-            wall, peak = timed(cmd, 1, env)
-            walls[i].append(wall)
-            peaks[i] = max(peaks[i], peak)
-    ratios = [a / b for a, b in zip(walls[0], walls[1], strict=True) if b > 0]
-    return (
-        (statistics.median(walls[0]), peaks[0]),
-        (statistics.median(walls[1]), peaks[1]),
-        ratios,
-    )
+            runs_of[i].append(timed(cmd, 1, env))
+    ratios = [a.wall / b.wall for a, b in zip(runs_of[0], runs_of[1], strict=True) if b.wall > 0]
+
+    def summary(timings: list[Timing]) -> Timing:
+        return Timing(
+            statistics.median(t.wall for t in timings),
+            max(t.peak for t in timings),
+            statistics.median(t.cpu for t in timings),
+        )
+
+    return summary(runs_of[0]), summary(runs_of[1]), ratios
 
 
 def install_peers() -> dict[str, list[str]]:
@@ -175,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         f"timing {policylint} ({subprocess.run([policylint, '--version'], capture_output=True, text=True).stdout.strip()})"
     )
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    rows: list[tuple[str, str, float, int, int]] = []  # (tool, case, seconds, words, peak KB)
+    rows: list[tuple[str, str, Timing, int]] = []  # (tool, case, timing, words)
     scaling: dict[str, list[float]] = {}  # label -> 1-job/N-job ratios of paired runs
     against: dict[str, list[float]] = {}  # label -> policylint/proselint ratios of paired runs
     peers = {} if args.no_peers else install_peers()
@@ -200,60 +218,60 @@ def main(argv: list[str] | None = None) -> int:
                 default, prose, against[label] = paired(
                     default_cmd, [*peers["proselint"], *map(str, files)], args.runs, env
                 )
-                rows.append(("proselint", f"{label}", prose[0], n_words, prose[1]))
+                rows.append(("proselint", f"{label}", prose, n_words))
             else:
                 default = timed(default_cmd, args.runs, env)
-            rows.append(("policylint", f"{label} cold (default --jobs)", default[0], n_words, default[1]))
+            rows.append(("policylint", f"{label} cold (default --jobs)", default, n_words))
             one, cold, pair_ratios = paired(
                 [*base, "--no-cache", "--jobs", "1", folder],
                 [*base, "--no-cache", "--jobs", str(cores), folder],
                 args.runs,
                 env,
             )
-            rows.append(("policylint", f"{label} cold, {cores} jobs", cold[0], n_words, cold[1]))
-            rows.append(("policylint", f"{label} cold, 1 job", one[0], n_words, one[1]))
+            rows.append(("policylint", f"{label} cold, {cores} jobs", cold, n_words))
+            rows.append(("policylint", f"{label} cold, 1 job", one, n_words))
             scaling[label] = pair_ratios
             prime = [*base, folder]
             warm = timed(prime, args.runs, env, before=prime)
-            rows.append(("policylint", f"{label} warm (unchanged: replayed)", warm[0], n_words, warm[1]))
+            rows.append(("policylint", f"{label} warm (unchanged: replayed)", warm, n_words))
             edited = timed(prime, args.runs, env, before=_edit_one(files[len(files) // 2]))
-            rows.append(("policylint", f"{label} warm, one file edited", edited[0], n_words, edited[1]))
+            rows.append(("policylint", f"{label} warm, one file edited", edited, n_words))
             # The warm server (docs/server.md), already running: the same cold check (--no-cache),
             # without the per-process start-up. Peak memory is the client's only.
             subprocess.run([policylint, "server", "start"], capture_output=True, env=env, check=False)
             served = timed([*base, "--server", "--no-cache", folder], args.runs, env)
-            rows.append(("policylint", f"{label} cold, --server (server running)", served[0], n_words, 0))
+            rows.append(("policylint", f"{label} cold, --server (server running)", served.client(), n_words))
             for name, cmd in peers.items():
                 if name != "proselint":
                     result = timed([*cmd, *map(str, files)], args.runs)
-                    rows.append((name, f"{label}", result[0], n_words, result[1]))
+                    rows.append((name, f"{label}", result, n_words))
         single = ROOT / "examples" / "good" / "customer-service-policy.md"
         one_words = len(single.read_text().split())
         one_file = timed([*base, "--no-cache", str(single)], args.runs, env)
-        rows.append(("policylint", "one small file, cold", one_file[0], one_words, one_file[1]))
+        rows.append(("policylint", "one small file, cold", one_file, one_words))
         # What a pre-commit hook sees: the file changed since the last run, the cache is there.
         edited_copy = work / "edited" / single.name
         edited_copy.parent.mkdir()
         shutil.copy(single, edited_copy)
         subprocess.run([*base, str(edited_copy)], capture_output=True, env=env, check=False)
         edited = timed([*base, str(edited_copy)], args.runs, env, before=_edit_one(edited_copy))
-        rows.append(("policylint", "one small file, edited (cache on)", edited[0], one_words, edited[1]))
+        rows.append(("policylint", "one small file, edited (cache on)", edited, one_words))
         subprocess.run([policylint, "server", "start"], capture_output=True, env=env, check=False)
         served = timed([*base, "--server", "--no-cache", str(single)], args.runs, env)
         rows.append(
-            ("policylint", "one small file, cold, --server (server running)", served[0], one_words, 0)
+            ("policylint", "one small file, cold, --server (server running)", served.client(), one_words)
         )
         server_peak = server_memory(work / "server")
         stop = [policylint, "server", "stop"]
         first = timed([*base, "--server", "--no-cache", str(single)], args.runs, env, before=stop)
-        rows.append(("policylint", "one small file, --server starting the server", first[0], one_words, 0))
+        rows.append(("policylint", "one small file, --server starting the server", first.client(), one_words))
         subprocess.run(stop, capture_output=True, env=env, check=False)
         for flag in ("--version", "--help"):
             result = timed([policylint, flag], args.runs, env)
-            rows.append(("policylint", flag, result[0], 0, result[1]))
+            rows.append(("policylint", flag, result, 0))
     load_after = os.getloadavg()[0]
 
-    seconds = {(tool, case): secs for tool, case, secs, _, _ in rows}
+    seconds = {(tool, case): timing.wall for tool, case, timing, _ in rows}
     proselint = {case: secs for (tool, case), secs in seconds.items() if tool == "proselint"}
     lines = [
         f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
@@ -261,19 +279,21 @@ def main(argv: list[str] | None = None) -> int:
         f"Median of {args.runs} runs; corpus: {len(small)} English Markdown files "
         f"of the shared corpus ({words:,} words) and the same ×10.",
         "",
-        "| tool | case | wall s | words/s | peak MB | × proselint |",
-        "|---|---|---:|---:|---:|---:|",
+        "| tool | case | wall s | CPU s | words/s | peak MB | × proselint |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
-    for tool, case, secs, n_words, peak in rows:
+    for tool, case, timing, n_words in rows:
+        secs = timing.wall
         size = case.split()[0]
         ratio = f"{secs / proselint[size]:.2f}" if proselint.get(size) else ""
         rate = f"{n_words / secs:,.0f}" if n_words and secs else ""
-        memory = f"{peak / 1024:.0f}" if peak else "n/a"
-        lines.append(f"| {tool} | {case} | {secs:.2f} | {rate} | {memory} | {ratio} |")
+        memory = f"{timing.peak / 1024:.0f}" if timing.peak else "n/a"
+        cpu = f"{timing.cpu:.2f}" if timing.peak else "n/a"
+        lines.append(f"| {tool} | {case} | {secs:.2f} | {cpu} | {rate} | {memory} | {ratio} |")
     lines.append("")
     if server_peak:
         lines.append(
-            f"- `--server` rows: the client's memory is not shown; the warm server process peaked at "
+            f"- `--server` rows: the client's memory and CPU are not shown; the warm server process peaked at "
             f"{server_peak / 1024:.0f} MB (each request runs in a fork of it)."
         )
     for label, ratios in against.items():
