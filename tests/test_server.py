@@ -416,3 +416,36 @@ def test_a_child_that_dies_is_retried_in_process_only_if_it_wrote_nothing(
     assert silent.returncode == 3  # so the client fell back to one, which died the same way
     assert silent.stderr.count(FALLBACK) == 1 and b"died before writing anything" in silent.stderr
     assert _status(servers.folder)["requests"] == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "environment", "served"),
+    [
+        (["check", "a.md"], "", False),
+        (["check", "a.md"], "1", True),
+        (["check", "--server", "a.md"], "", True),
+        (["check", "--no-server", "a.md"], "1", False),
+        (["check", "--server", "--no-server", "a.md"], "", False),
+        (["check", "--no-server", "--server", "a.md"], "0", True),
+        (["check", "--", "--no-server"], "1", True),  # a file named --no-server, not the flag
+        (["outline", "a.md"], "1", False),
+    ],
+)
+def test_the_last_server_flag_wins_over_the_environment(
+    argv: list[str], environment: str, served: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policylint.cli import _server_argv
+
+    monkeypatch.setenv("POLICYLINT_SERVER", environment)
+    forwarded = _server_argv(argv)
+    assert (forwarded is not None) is served
+    if forwarded is not None:
+        assert "--server" not in forwarded[: forwarded.index("--") if "--" in forwarded else None]
+
+
+def test_no_server_checks_in_this_process_despite_the_environment(served: Servers) -> None:
+    before = int(str(_status(served.folder)["requests"]))
+    env = {**served.env, "POLICYLINT_SERVER": "1"}
+    result = run("check", "--no-server", "--no-cache", "--today", TODAY, str(GOOD), env=env)
+    assert result.returncode == 0, result.stderr
+    assert int(str(_status(served.folder)["requests"])) == before  # the server was not asked

@@ -98,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="check in a warm background server, started if none runs (also: POLICYLINT_SERVER=1); "
         "same output and exit codes, without the start-up (about 1 s); see `policylint server`",
     )
+    check.add_argument(
+        "--no-server",
+        dest="server",
+        action="store_false",
+        help="check in this process even if POLICYLINT_SERVER=1 (the last of --server and --no-server wins)",
+    )
 
     outline = sub.add_parser("outline", help="print a file's section tree with kinds and lines")
     outline.add_argument("path", metavar="PATH")
@@ -636,12 +642,16 @@ def _cmd_server(args: argparse.Namespace) -> int:
 def _server_argv(argv: list[str]) -> list[str] | None:
     """``argv`` without ``--server`` when it asks for a check in the server (by the flag or
     $POLICYLINT_SERVER), else None. Decided on the raw arguments, before argparse and the heavy
-    imports, so the client stays light."""
+    imports, so the client stays light. The last of ``--server`` and ``--no-server`` wins, and
+    either wins over the environment (a hook's ``--no-server`` beats a developer's shell)."""
     if not argv or argv[0] != "check":
         return None
     end = argv.index("--") if "--" in argv else len(argv)
-    flagged = "--server" in argv[:end]
-    if not flagged and os.environ.get("POLICYLINT_SERVER", "").strip().lower() not in _TRUE:
+    flags = [a for a in argv[:end] if a in ("--server", "--no-server")]
+    if flags:
+        if flags[-1] == "--no-server":
+            return None
+    elif os.environ.get("POLICYLINT_SERVER", "").strip().lower() not in _TRUE:
         return None
     return [a for i, a in enumerate(argv) if a != "--server" or i >= end]
 
