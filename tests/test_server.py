@@ -253,12 +253,18 @@ def test_ctrl_c_interrupts_the_check_in_the_server(served: Servers) -> None:
         stderr=subprocess.PIPE,
         env=served.env,
     )
+    assert client.stdin is not None and client.stderr is not None
     try:  # the child now waits for stdin; interrupt the client as a terminal's Ctrl-C would
         assert _wait(lambda: b"in progress: 1" in run("server", "status", env=served.env).stdout)
         client.send_signal(signal.SIGINT)
-        _out, err = client.communicate(timeout=30)
+        # stdin stays open until the client has exited: closing it (as communicate() does at
+        # once) let the check see end of input and finish with findings (exit 1) before the
+        # interrupt arrived, on a loaded machine.
+        client.wait(timeout=30)
+        err = client.stderr.read()
     finally:
         client.kill()
+        client.stdin.close()
     assert client.returncode == 2
     assert b"policylint: interrupted" in err
     assert _wait(lambda: b"in progress: 0" in run("server", "status", env=served.env).stdout)
