@@ -68,6 +68,7 @@ class Timing(NamedTuple):
 def timed(
     cmd: list[str], runs: int, env: dict[str, str] | None = None, before: list[str] | None = None
 ) -> Timing:
+    """Run ``cmd`` ``runs`` times under GNU time (after ``before``, if given, each time)."""
     walls: list[float] = []
     cpus: list[float] = []
     peak = 0
@@ -176,7 +177,10 @@ def _compile_bytecode(policylint: str) -> None:
     """Write the timed policylint's bytecode first, as pip does when it installs a package. In an
     editable checkout with PYTHONDONTWRITEBYTECODE set, every timed process would otherwise
     compile each module edited since its last .pyc was written, and time that too."""
-    script = "import compileall, pathlib, policylint; compileall.compile_dir(pathlib.Path(policylint.__file__).parent, quiet=1)"
+    script = (
+        "import compileall, pathlib, policylint; "
+        "compileall.compile_dir(pathlib.Path(policylint.__file__).parent, quiet=1)"
+    )
     python = Path(policylint).with_name("python")
     subprocess.run([str(python) if python.exists() else sys.executable, "-c", script], check=False)
 
