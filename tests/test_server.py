@@ -245,6 +245,13 @@ def test_status_reports_the_running_server(served: Servers) -> None:
     assert b"requests served:" in result.stdout and b"uptime:" in result.stdout
 
 
+def _like_a_terminal() -> None:
+    """Ctrl-C's default action, as in a terminal's foreground job. A shell starts background
+    jobs (`cmd &`, as some CI runners and `nohup ... &` do) with SIGINT ignored, and Python then
+    installs no KeyboardInterrupt handler: the client would never see the signal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_interrupts_the_check_in_the_server(served: Servers) -> None:
     client = subprocess.Popen(
         [sys.executable, "-m", "policylint", "check", "--server", "-"],
@@ -252,14 +259,14 @@ def test_ctrl_c_interrupts_the_check_in_the_server(served: Servers) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=served.env,
+        preexec_fn=_like_a_terminal,
     )
     assert client.stdin is not None and client.stderr is not None
     try:  # the child now waits for stdin; interrupt the client as a terminal's Ctrl-C would
         assert _wait(lambda: b"in progress: 1" in run("server", "status", env=served.env).stdout)
         client.send_signal(signal.SIGINT)
-        # stdin stays open until the client has exited: closing it (as communicate() does at
-        # once) let the check see end of input and finish with findings (exit 1) before the
-        # interrupt arrived, on a loaded machine.
+        # stdin stays open until the client has exited, so that the check cannot end on its own
+        # (end of input, exit 1) while the interrupt is on its way.
         client.wait(timeout=30)
         err = client.stderr.read()
     finally:
