@@ -18,11 +18,15 @@ from pathlib import Path
 
 import pyphen
 import pytest
-import tomllib
 
 from policylint import packs, readability
 from policylint.errors import RulePackError
 from policylint.locations import builtin_rules_dir
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same fallback as policylint.packs
+    import tomli as tomllib
 
 WORDS = [
     "information",
