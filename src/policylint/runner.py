@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import nlp
 from .cache import ResultCache, packs_digest
 from .config import Config
 from .engine import CheckedFile
@@ -154,8 +155,6 @@ def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, Checke
     try:
         _run_pool(pending, jobs, done)
     finally:
-        from . import nlp
-
         if forking and not nlp.FREEZE_HEAP:
             gc.unfreeze()  # a library caller's later garbage is collectable again
 
