@@ -219,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         env = {
             **os.environ,
             "POLICYLINT_CACHE_DIR": str(work / "cache"),
+            # Compiled patterns (regex_cache) live in the user's cache: start that empty too.
+            "XDG_CACHE_HOME": str(work / "user-cache"),
             "POLICYLINT_SERVER_DIR": str(work / "server"),
             "NO_COLOR": "1",
         }

@@ -30,10 +30,21 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
+@pytest.fixture(scope="session")
+def user_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One user cache folder (XDG_CACHE_HOME) for the whole session: compiled patterns
+    (regex_cache) are stored once, not once per test."""
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """CLI runs in tests keep their result cache out of the repository (and start cold)."""
+def isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, user_cache_home: Path
+) -> None:
+    """CLI runs in tests keep their result cache out of the repository (and start cold), and
+    their user cache out of the real home folder."""
     monkeypatch.setenv("POLICYLINT_CACHE_DIR", str(tmp_path_factory.mktemp("policylint-cache")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache_home))
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,28 @@ if TYPE_CHECKING:
 CACHE_DIR_NAME = ".policylint_cache"
 #: Entries not used for this long are deleted when the cache is pruned.
 MAX_AGE_SECONDS = 30 * 24 * 3600
+
+
+def user_cache_dir() -> Path | None:
+    """The user's own cache folder for policylint: ``$XDG_CACHE_HOME/policylint`` when that is
+    set, else the platform's place (``~/.cache``, ``~/Library/Caches``, ``%LOCALAPPDATA%``).
+
+    Only what must not come from a checked-out project lives here (regex_cache); results stay
+    in the project's cache. None when there is no home folder to put it in.
+    """
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "policylint"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):
+        return None
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "policylint"
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        return (Path(local) if local else home / "AppData" / "Local") / "policylint" / "Cache"
+    return home / ".cache" / "policylint"
 
 
 def default_cache_dir() -> Path:

@@ -21,13 +21,18 @@ CONTENT_DISTINCT_MIN = 2
 CONTENT_HITS_MIN = 3
 
 
+def longest_first(alternative: str) -> tuple[int, str]:
+    """Sort key for regex alternatives: longest first (so a longer phrase wins over its prefix),
+    then alphabetical, so that the pattern text does not depend on set order (hash seeds) and the
+    compiled pattern can be found again in regex_cache."""
+    return -len(alternative), alternative
+
+
 @lru_cache(maxsize=64)
 def compiled_phrases(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     if not phrases:
         return None
-    alternatives = sorted(
-        {re.escape(p.lower()).replace(r"\ ", r"\s+") for p in phrases}, key=len, reverse=True
-    )
+    alternatives = sorted({re.escape(p.lower()).replace(r"\ ", r"\s+") for p in phrases}, key=longest_first)
     return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
 
 

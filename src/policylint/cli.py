@@ -261,6 +261,14 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         print(message, file=sys.stderr)
         messages.append(message + "\n")
 
+    if not args.no_cache:
+        from . import regex_cache
+        from .cache import user_cache_dir
+
+        # Compiled patterns from earlier runs, in the user's cache (never the project's): the
+        # imports below already compile some.
+        regex_cache.CACHE_DIR = user_cache_dir()
+        regex_cache.preload()
     from .config import ConfigResolver
     from .discover import discover
     from .engine import CheckedFile, check_source, internal_findings, validate_config
@@ -406,6 +414,8 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     else:
         reporter(report, out, options)
 
+    if not args.no_cache:
+        regex_cache.store()  # after the report: never delays or changes what the user sees
     if internal_findings(report.findings):
         return EXIT_ERROR
     if args.exit_zero or args.write_baseline:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from . import regex_cache
 from .checks import kind_class
 from .checks.base import CheckContext, Hit, RuleKind, render_message
 from .classify import classify_document
@@ -292,6 +293,7 @@ def file_report(document: Document, pack: LanguagePack) -> FileReport:
 
 def check_source(source: str, fmt: str, path: str, config: Config, encoding: str = "utf-8") -> CheckedFile:
     """Parse and check text already in memory; a parser crash becomes an ``io.parse-error`` finding."""
+    regex_cache.preload()  # before the parser, spaCy and the rules compile their patterns
     try:
         with TIMINGS.timed("parse"):
             document = parse(source, fmt, path)

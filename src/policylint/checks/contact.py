@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..classify import kinds_present
+from ..classify import kinds_present, longest_first
 from ..document import Block, BlockRole, Document, Section
 from .base import CheckContext, Hit, RuleKind, render_message
 
@@ -127,7 +127,7 @@ def _compiled_for(vocab: ChannelVocabulary) -> _Compiled:
 def _alternation(phrases: Iterable[str]) -> str:
     """One regex alternation of phrases, longest first, any run of spaces matching any spacing."""
     alts = sorted(
-        {re.escape(p.strip()).replace(r"\ ", r"\s+") for p in phrases if p.strip()}, key=len, reverse=True
+        {re.escape(p.strip()).replace(r"\ ", r"\s+") for p in phrases if p.strip()}, key=longest_first
     )
     return "|".join(alts) if alts else r"(?!x)x"
 
