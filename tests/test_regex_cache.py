@@ -65,10 +65,12 @@ def _forget(patterns: list[tuple[str, int]]) -> None:
 
 @pytest.fixture
 def cache_dir(tmp_path: Path) -> Iterator[Path]:
-    """regex_cache pointed at an empty folder, as in a new process; restored afterwards."""
+    """regex_cache pointed at an empty folder, as in a new process (whose re cache has room for
+    what is preloaded); restored afterwards."""
     previous = regex_cache.CACHE_DIR
     regex_cache.CACHE_DIR = tmp_path
     regex_cache.reset()
+    re.purge()
     try:
         yield tmp_path
     finally:
@@ -115,6 +117,20 @@ def test_preloaded_patterns_are_served_without_compiling(
         assert [m.span() for m in compiled.finditer(SAMPLE)] == [m.span() for m in fresh.finditer(SAMPLE)]
         assert [m.groups() for m in compiled.finditer(SAMPLE)] == [m.groups() for m in fresh.finditer(SAMPLE)]
     _forget(patterns)
+
+
+def test_preloading_leaves_room_in_the_re_cache(cache_dir: Path) -> None:
+    """re evicts its oldest entry when full: preloading into a full cache would only push out
+    patterns the run is using. So at most the room above HEADROOM is filled."""
+    _store_patterns(_patterns())
+    re.purge()
+    tag = uuid.uuid4().hex
+    maximum = re._MAXCACHE  # type: ignore[attr-defined]
+    for i in range(maximum - regex_cache.HEADROOM - 3):
+        re.compile(f"filler{i}-{tag}")
+    assert regex_cache.preload() == 3
+    assert len(re._cache) == maximum - regex_cache.HEADROOM  # type: ignore[attr-defined]
+    re.purge()
 
 
 def test_a_pattern_that_does_not_rebuild_identically_is_not_stored(

@@ -123,3 +123,39 @@ def test_output_files_and_messages_are_replayed_and_no_cache_records_nothing(tmp
     before = sorted(runs.rglob("runs/*.json"))
     _check(tmp_path, "docs", "--no-cache", "--format", "json")
     assert sorted(runs.rglob("runs/*.json")) == before
+
+
+def test_the_output_is_stored_beside_the_record_and_a_damaged_copy_is_not_replayed(tmp_path: Path) -> None:
+    """The report is kept as text next to the small JSON record (decoding it inside the record
+    cost every replay time); a copy of the wrong size means the run is done again."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "service.md").write_text(
+        (EXAMPLES / "needs-work" / "service-policy.md").read_text("utf-8"), "utf-8"
+    )
+    args = ("docs", "--format", "json", "--fail-on", "never")
+    cold = _check(tmp_path, *args)
+    (record,) = (tmp_path / "cache").glob("v*/runs/*.json")
+    (stored,) = record.parent.glob(f"{record.stem}-*.txt")
+    assert stored.read_text("utf-8") == cold[1]
+    assert cold[1] not in record.read_text("utf-8")
+    assert _check(tmp_path, *args)[3] == []  # replayed
+
+    stored.write_text(cold[1][:-10], "utf-8")
+    damaged = _check(tmp_path, *args)
+    assert damaged[:3] == cold[:3] and damaged[3], "a damaged copy must not be replayed"
+    (again,) = record.parent.glob(f"{record.stem}-*.txt")  # recorded anew, one copy per record
+    assert again.read_text("utf-8") == cold[1]
+    assert _check(tmp_path, *args)[3] == []
+
+
+def test_a_new_recording_replaces_the_older_output(tmp_path: Path) -> None:
+    from policylint.replay import Outcome, Recorder, RunStore
+
+    store = RunStore(tmp_path, "k" * 64)
+    store.record(Recorder(outputs=frozenset()), Outcome("first report\n", "", 0))
+    store.record(Recorder(outputs=frozenset()), Outcome("second report, longer\n", "a message\n", 1))
+    assert [p.read_text("utf-8") for p in store.path.parent.glob("k*-*.txt")] == ["second report, longer\n"]
+    replayed = store.replay()
+    assert replayed is not None
+    assert (replayed.stdout, replayed.stderr, replayed.code) == ("second report, longer\n", "a message\n", 1)

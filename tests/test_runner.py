@@ -87,6 +87,19 @@ def test_prune_removes_old_entries_and_other_versions(tmp_path: Path) -> None:
     assert cache.prune(now=10**12) == 1
 
 
+def test_prune_removes_stale_replayed_output_but_not_other_files(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path)
+    runs = cache.dir / "runs"
+    runs.mkdir(parents=True)
+    output = runs / "key-digest.txt"
+    output.write_text("a recorded report\n")
+    unrelated = runs / "notes.md"
+    unrelated.write_text("not ours\n")
+    assert cache.prune() == 0 and output.exists()
+    assert cache.prune(now=10**12) == 1
+    assert not output.exists() and unrelated.exists()
+
+
 def test_a_dead_worker_loses_only_its_own_file(tmp_path: Path, installed_plugin: Path) -> None:
     files = _policies(tmp_path, 5)
     files[2].write_text("# Policy\n\nKILL-THE-WORKER\n")

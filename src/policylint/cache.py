@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 CACHE_DIR_NAME = ".policylint_cache"
 #: Entries not used for this long are deleted when the cache is pruned.
 MAX_AGE_SECONDS = 30 * 24 * 3600
+#: What pruning looks at: results, records and derived tables (JSON), replayed output (text).
+_PRUNED_SUFFIXES = frozenset({".json", ".txt"})
 
 
 def user_cache_dir() -> Path | None:
@@ -158,7 +160,9 @@ class ResultCache:
             if not version_dir.is_dir():
                 continue
             stale_version = version_dir != self.dir
-            for entry in version_dir.rglob("*.json"):
+            for entry in version_dir.rglob("*"):
+                if entry.suffix not in _PRUNED_SUFFIXES:
+                    continue
                 try:
                     if stale_version or now - entry.stat().st_mtime > MAX_AGE_SECONDS:
                         entry.unlink()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -25,16 +24,29 @@ REPORTERS: dict[str, str] = {
 }
 
 
-@dataclass
 class RenderOptions:
-    """What a reporter may need beyond the report itself."""
+    """What a reporter may need beyond the report itself.
 
-    #: Returns the text of a checked file (to show the offending line), or None.
-    source_of: Callable[[str], str | None] = lambda _path: None
-    color: bool | None = None
-    statistics: bool = False
-    width: int | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    A plain class, not a dataclass: this module is imported on the replay path, where importing
+    ``dataclasses`` (which imports ``inspect``, ``ast``, ``dis`` and ``tokenize``) cost 13 ms.
+    """
+
+    __slots__ = ("color", "extra", "source_of", "statistics", "width")
+
+    def __init__(
+        self,
+        source_of: Callable[[str], str | None] = lambda _path: None,
+        color: bool | None = None,
+        statistics: bool = False,
+        width: int | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        #: Returns the text of a checked file (to show the offending line), or None.
+        self.source_of = source_of
+        self.color = color
+        self.statistics = statistics
+        self.width = width
+        self.extra: dict[str, object] = extra if extra is not None else {}
 
 
 def get_reporter(name: str) -> Callable[[Report, TextIO, RenderOptions], None]:
