@@ -110,17 +110,13 @@ def _read_entries(path: Path) -> list[Any]:
     return entries if isinstance(entries, list) else []
 
 
-def _rebuild(sre: _Sre, entry: Any) -> tuple[tuple[str, int], re.Pattern[str]] | None:
-    """A stored entry as ``((pattern, flags), compiled)``; None if it is malformed or refused."""
+def _rebuild(sre: _Sre, entry: list[Any]) -> re.Pattern[str] | None:
+    """A stored entry compiled again from its SRE code; None if it is malformed or refused."""
     try:
-        pattern, flags, final_flags, code, groups, groupindex, indexgroup = entry
-        if not (isinstance(pattern, str) and isinstance(flags, int) and isinstance(final_flags, int)):
+        pattern, _flags, final_flags, code, groups, groupindex, indexgroup = entry
+        if not isinstance(final_flags, int) or not isinstance(groups, int):
             return None
-        if (
-            not isinstance(groups, int)
-            or not isinstance(groupindex, dict)
-            or not isinstance(indexgroup, list)
-        ):
+        if not isinstance(groupindex, dict) or not isinstance(indexgroup, list):
             return None
         if not all(isinstance(k, str) and isinstance(v, int) for k, v in groupindex.items()):
             return None
@@ -128,10 +124,9 @@ def _rebuild(sre: _Sre, entry: Any) -> tuple[tuple[str, int], re.Pattern[str]] |
             return None
         words = array(sre.typecode)
         words.frombytes(base64.b64decode(code, validate=True))
-        compiled = sre.build(pattern, final_flags, words.tolist(), groups, groupindex, tuple(indexgroup))
+        return sre.build(pattern, final_flags, words.tolist(), groups, groupindex, tuple(indexgroup))
     except Exception:  # RuntimeError (invalid SRE code), TypeError, ValueError, binascii.Error...
         return None
-    return (pattern, flags), compiled
 
 
 def preload() -> int:
@@ -150,15 +145,20 @@ def preload() -> int:
     room = max(0, sre.max_cache - len(sre.cache) - HEADROOM)
     loaded = 0
     for entry in _read_entries(_path(sre, CACHE_DIR)):
-        rebuilt = _rebuild(sre, entry)
-        if rebuilt is None:
+        if not (isinstance(entry, list) and len(entry) == 7 and isinstance(entry[0], str)):
             continue
-        (pattern, flags), compiled = rebuilt
+        pattern, flags = entry[0], entry[1]
+        if not isinstance(flags, int):
+            continue
         _known.add((pattern, flags))
-        key = (str, pattern, flags)
-        if loaded < room and key not in sre.cache:
-            sre.cache[key] = compiled
-            loaded += 1
+        if loaded >= room or (str, pattern, flags) in sre.cache:
+            continue  # compiled already (a forked server child), or no room: not rebuilt
+        compiled = _rebuild(sre, entry)
+        if compiled is None:
+            _known.discard((pattern, flags))  # if this run compiles it, store a good entry
+            continue
+        sre.cache[(str, pattern, flags)] = compiled
+        loaded += 1
     return loaded
 
 
