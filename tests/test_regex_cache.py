@@ -192,7 +192,19 @@ def test_corrupt_and_refused_entries_are_skipped_and_the_rest_load(cache_dir: Pa
     assert (str, bad_pattern, 0) not in re._cache  # type: ignore[attr-defined]
     for pattern, flags in patterns:
         assert re._cache[(str, pattern, flags)] == _fresh(pattern, flags)  # type: ignore[attr-defined]
-    _forget(patterns)
+
+    # The refused pattern, compiled by this run, is stored anew with a good entry.
+    re.compile(bad_pattern)
+    regex_cache.MIN_NEW_PATTERNS, saved = 1, regex_cache.MIN_NEW_PATTERNS
+    try:
+        assert regex_cache.store() >= 1
+    finally:
+        regex_cache.MIN_NEW_PATTERNS = saved
+    _forget([*patterns, (bad_pattern, 0)])
+    regex_cache.reset()
+    assert regex_cache.preload() == len(good) + 1
+    assert re._cache[(str, bad_pattern, 0)] == _fresh(bad_pattern, 0)  # type: ignore[attr-defined]
+    _forget([*patterns, (bad_pattern, 0)])
 
 
 @pytest.mark.parametrize(
