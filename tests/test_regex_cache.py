@@ -292,13 +292,13 @@ def test_the_cli_keeps_patterns_in_the_user_cache_and_finds_them_again(tmp_path:
     assert not list((tmp_path / "project-cache").rglob("regex-*"))
     count = len(json.loads(stored.read_text("utf-8"))["patterns"])
     assert count > 100  # spaCy's tokenizer, the rules and language packs
-    written = stored.stat().st_mtime_ns
+    written = stored.stat().st_ino, stored.read_bytes()
 
     # Edited, so that it is checked again rather than taken from the result cache.
     policy.write_text(policy.read_text("utf-8") + "\nWe reply promptly.\n", "utf-8")
     second = _cli(tmp_path, "--format", "json", str(policy), seed="2")
     assert second.returncode == 0, second.stderr
-    assert stored.stat().st_mtime_ns == written
+    assert (stored.stat().st_ino, stored.read_bytes()) == written  # not rewritten (only touched)
     fresh = _cli(tmp_path, "--format", "json", "--no-cache", str(policy), seed="3")
     assert json.loads(second.stdout) == json.loads(fresh.stdout)
 
@@ -320,3 +320,24 @@ def test_the_user_cache_folder_follows_the_platform(monkeypatch: pytest.MonkeyPa
     assert user_cache_dir() == tmp_path / "home" / ".cache" / "policylint"
     monkeypatch.setattr(sys, "platform", "darwin")
     assert user_cache_dir() == tmp_path / "home" / "Library" / "Caches" / "policylint"
+
+
+def test_files_of_other_pythons_are_pruned_only_when_unused(cache_dir: Path) -> None:
+    """A file another Python version still uses is touched by each of its runs; one untouched
+    for MAX_AGE_SECONDS is deleted when this Python writes its own."""
+    stale, used = cache_dir / "regex-0000000000000000.json", cache_dir / "regex-1111111111111111.json"
+    for other in (stale, used):
+        other.write_text('{"python": "another", "patterns": []}', "utf-8")
+    long_ago = 1_000_000_000
+    os.utime(stale, (long_ago, long_ago))
+    _store_patterns(_patterns())
+    assert not stale.exists() and used.exists()
+
+    sre = regex_cache._internals()
+    assert sre is not None
+    mine = regex_cache._path(sre, cache_dir)
+    os.utime(mine, (long_ago, long_ago))
+    re.purge()
+    regex_cache.reset()
+    assert regex_cache.preload() > 0
+    assert mine.stat().st_mtime > long_ago  # touched when used

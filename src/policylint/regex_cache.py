@@ -31,6 +31,7 @@ import hashlib
 import importlib
 import json
 import logging
+import os
 import re
 import sys
 import time
@@ -144,7 +145,12 @@ def preload() -> int:
         return 0
     room = max(0, sre.max_cache - len(sre.cache) - HEADROOM)
     loaded = 0
-    for entry in _read_entries(_path(sre, CACHE_DIR)):
+    path = _path(sre, CACHE_DIR)
+    entries = _read_entries(path)
+    if entries:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: another Python's run must not prune it as stale
+    for entry in entries:
         if not (isinstance(entry, list) and len(entry) == 7 and isinstance(entry[0], str)):
             continue
         pattern, flags = entry[0], entry[1]
