@@ -63,16 +63,29 @@ def test_cache_key_follows_content_config_and_date(tmp_path: Path) -> None:
     assert cache.hits == 0 and cache.misses == 4
 
 
-def test_corrupt_cache_entries_are_ignored_and_rebuilt(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        "{not json",
+        "[]",
+        '{"file": {}, "findings": []}',
+        '{"file": {"path": "p.md", "format": "markdown"}, "findings": [{"rule": 3}]}',
+        "\x00\xff",
+    ],
+)
+def test_corrupt_cache_entries_are_ignored_and_rebuilt(tmp_path: Path, corrupt: str) -> None:
     (file,) = _policies(tmp_path / "docs", 1)
     cache = ResultCache(tmp_path / "cache")
     task = make_task(file, Config(today=TODAY), None)
     (first,) = run_tasks([task], cache=cache)
+    hit = ResultCache(tmp_path / "cache")
+    (cached,) = run_tasks([task], cache=hit)
+    assert hit.hits == 1 and cached.findings == first.findings and cached.file == first.file
     for entry in (tmp_path / "cache").rglob("*.json"):
-        entry.write_text("{not json")
+        entry.write_text(corrupt)
     again = ResultCache(tmp_path / "cache")
     (second,) = run_tasks([task], cache=again)
-    assert again.misses == 1 and second.findings == first.findings
+    assert again.misses == 1 and again.hits == 0 and second.findings == first.findings
     entry = next((tmp_path / "cache").rglob("*.json"))
     assert json.loads(entry.read_text())["file"]["path"] == str(file)  # rewritten, valid
 

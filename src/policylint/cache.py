@@ -15,17 +15,20 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._version import __version__
-from .atomic import write_text_atomically
+from .atomic import write_bytes_atomically
 from .locations import builtin_rules_dir
 from .replay import note_dir, note_file
 
 if TYPE_CHECKING:
     from .config import Config
+
+T = TypeVar("T")
 
 CACHE_DIR_NAME = ".policylint_cache"
 #: Entries not used for this long are deleted when the cache is pruned.
@@ -119,15 +122,17 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def load(self, key: str, parse: Callable[[bytes], T | None]) -> T | None:
+        """The entry under ``key``, made by ``parse`` from its bytes. Absent, unreadable, or
+        refused by ``parse`` (None: corrupt or outdated) is a miss, never an error."""
         path = self._path(key)
         try:
             raw = path.read_bytes()
-            value = json.loads(raw)
-        except (OSError, ValueError):
+        except OSError:
             self.misses += 1
             return None
-        if not isinstance(value, dict):
+        value = parse(raw)
+        if value is None:
             self.misses += 1
             return None
         self.hits += 1
@@ -135,12 +140,18 @@ class ResultCache:
             os.utime(path)  # mark as used, for pruning
         return value
 
-    def put(self, key: str, value: dict[str, Any]) -> None:
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The entry under ``key`` as a JSON object (see :meth:`load`)."""
+        return self.load(key, _json_object)
+
+    def put(self, key: str, value: dict[str, Any] | bytes) -> None:
+        """Store an entry: a JSON object, or the bytes of one already serialised."""
         path = self._path(key)
+        data = value if isinstance(value, bytes) else json.dumps(value, separators=(",", ":")).encode()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._write_gitignore()
-            write_text_atomically(path, json.dumps(value, separators=(",", ":")))
+            write_bytes_atomically(path, data)
         except OSError:
             return  # a read-only or full disk must not fail the lint run
 
@@ -170,3 +181,11 @@ class ResultCache:
                 except OSError:
                     continue
         return removed
+
+
+def _json_object(raw: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
