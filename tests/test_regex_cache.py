@@ -218,6 +218,13 @@ def test_unreadable_or_foreign_files_are_ignored(cache_dir: Path, content: str) 
     assert regex_cache.preload() == 0
 
 
+def test_an_oversized_file_is_not_read(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    patterns = _patterns()
+    _write(cache_dir, [_good_entry(p, f) for p, f in patterns])
+    monkeypatch.setattr(regex_cache, "MAX_FILE_BYTES", 100)
+    assert regex_cache.preload() == 0
+
+
 def test_another_python_version_is_not_loaded(cache_dir: Path) -> None:
     patterns = _patterns()
     _write(cache_dir, [_good_entry(p, f) for p, f in patterns], python="3.99.0 (another build)")

@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 CACHE_DIR: Path | None = None
 #: At most this many patterns are stored (Python's own cache holds 512 in 3.10-3.13).
 MAX_PATTERNS = 450
+#: A larger file is ignored (ours are about 1 MB for MAX_PATTERNS patterns).
+MAX_FILE_BYTES = 8 * 1024 * 1024
 #: Room left in ``re``'s cache for the run's other patterns when preloading.
 HEADROOM = 64
 #: A run writes the file only when it compiled at least this many patterns the file lacks. A few
@@ -102,6 +104,8 @@ def _path(sre: _Sre, folder: Path) -> Path:
 
 def _read_entries(path: Path) -> list[Any]:
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return []  # not one we wrote: reading it would cost more than compiling
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
