@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from . import nlp
 from .cache import ResultCache, packs_digest
@@ -85,7 +85,7 @@ def _to_json(checked: CheckedFile) -> bytes:
 def _from_json(data: bytes) -> CheckedFile | None:
     try:
         entry = _CachedResult.model_validate_json(data)
-    except (ValidationError, ValueError):
+    except Exception:  # ValidationError above all; whatever a damaged entry causes, never a crash
         return None  # a corrupt or outdated entry is a miss
     return CheckedFile(entry.file, entry.findings)
 
