@@ -58,7 +58,7 @@ HEADROOM = 64
 #: (the standard library's tokenize builds one from a set, whose order follows the hash seed):
 #: storing those each run would slowly push useful patterns out.
 MIN_NEW_PATTERNS = 8
-#: Files for other Python versions that were not written for this long are deleted on a write.
+#: Files for other Python versions not used (read or written) for this long are deleted on a write.
 MAX_AGE_SECONDS = 30 * 24 * 3600
 
 #: Keys (pattern, flags) stored in our file as far as this process knows; None until preload ran.
