@@ -243,7 +243,7 @@ def store() -> int:
 
 
 def _prune(folder: Path, keep: Path) -> None:
-    """Delete other Pythons' pattern files not written for MAX_AGE_SECONDS."""
+    """Delete other Pythons' pattern files not used for MAX_AGE_SECONDS (preload touches them)."""
     cutoff = time.time() - MAX_AGE_SECONDS
     for other in folder.glob("regex-*.json"):
         if other != keep:
