@@ -40,16 +40,22 @@ def _check(tmp_path: Path, *args: str) -> tuple[int, str, str, list[str]]:
     return result.returncode, result.stdout, stderr, [m for m in heavy.strip().split(",") if m]
 
 
-def _rules(stdout: str) -> list[tuple[str, str, int]]:
-    return [(f["path"], f["rule"], f["line"]) for f in json.loads(stdout)["findings"]]
-
-
-def test_an_unchanged_run_is_replayed_without_loading_anything_heavy(tmp_path: Path) -> None:
+def _service_docs(tmp_path: Path) -> Path:
+    """A docs/ folder holding one policy with findings of several families."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "service.md").write_text(
         (EXAMPLES / "needs-work" / "service-policy.md").read_text("utf-8"), "utf-8"
     )
+    return docs
+
+
+def _rules(stdout: str) -> list[tuple[str, str, int]]:
+    return [(f["path"], f["rule"], f["line"]) for f in json.loads(stdout)["findings"]]
+
+
+def test_an_unchanged_run_is_replayed_without_loading_anything_heavy(tmp_path: Path) -> None:
+    _service_docs(tmp_path)
     args = ("docs", "--format", "json", "--fail-on", "warning")
     cold = _check(tmp_path, *args)
     assert cold[0] == 1 and "spacy" in cold[3]
@@ -100,11 +106,7 @@ def test_an_edit_a_new_file_or_a_new_config_is_never_replayed_stale(tmp_path: Pa
 
 
 def test_output_files_and_messages_are_replayed_and_no_cache_records_nothing(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "service.md").write_text(
-        (EXAMPLES / "needs-work" / "service-policy.md").read_text("utf-8"), "utf-8"
-    )
+    docs = _service_docs(tmp_path)
     baseline = tmp_path / "baseline.json"
     _check(tmp_path, "docs", "--write-baseline", str(baseline))
     (docs / "service.md").write_text(
@@ -128,11 +130,7 @@ def test_output_files_and_messages_are_replayed_and_no_cache_records_nothing(tmp
 def test_the_output_is_stored_beside_the_record_and_a_damaged_copy_is_not_replayed(tmp_path: Path) -> None:
     """The report is kept as text next to the small JSON record (decoding it inside the record
     cost every replay time); a copy of the wrong size means the run is done again."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "service.md").write_text(
-        (EXAMPLES / "needs-work" / "service-policy.md").read_text("utf-8"), "utf-8"
-    )
+    _service_docs(tmp_path)
     args = ("docs", "--format", "json", "--fail-on", "never")
     cold = _check(tmp_path, *args)
     (record,) = (tmp_path / "cache").glob("v*/runs/*.json")
