@@ -37,7 +37,8 @@ def test_timed_reports_wall_cpu_and_peak_memory(bench: ModuleType) -> None:
     assert timing.peak > 60_000  # KB: the 60 MB buffer shows
     idle = bench.timed([sys.executable, "-c", "import time; time.sleep(0.3)"], 1)
     assert idle.wall >= 0.3 and idle.cpu < idle.wall  # sleeping is wall time, not CPU
-    assert bench.Timing(1.0, 5, 0.5).client() == bench.Timing(1.0, 0, 0.0)
+    assert timing.best <= timing.wall and idle.best == idle.wall  # the fastest of 2 runs, of 1
+    assert bench.Timing(1.0, 5, 0.5, 0.9).client() == bench.Timing(1.0, 0, 0.0, 0.9)
 
 
 def test_paired_runs_alternate_and_give_one_ratio_per_pair(bench: ModuleType, tmp_path: Path) -> None:
@@ -48,3 +49,4 @@ def test_paired_runs_alternate_and_give_one_ratio_per_pair(bench: ModuleType, tm
     assert log.read_text() == "ababab"
     assert len(ratios) == 3 and all(r < 1 for r in ratios)
     assert one.wall < two.wall
+    assert one.best <= one.wall and two.best >= 0.2
