@@ -38,7 +38,11 @@ def test_rules_are_summed_by_family_and_the_slowest_are_named() -> None:
 
 
 def _run(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "POLICYLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env = {
+        **os.environ,
+        "POLICYLINT_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_CACHE_HOME": str(tmp_path / "user"),
+    }
     cmd = [sys.executable, "-m", "policylint", "check", "--format", "json", "--fail-on", "never"]
     return subprocess.run([*cmd, *extra, str(EXAMPLES)], capture_output=True, text=True, env=env, timeout=300)
 
@@ -57,3 +61,8 @@ def test_cli_timings_go_to_stderr_and_cover_every_family_that_ran(tmp_path: Path
     files = report["summary"]["files"]
     assert f"timings: {files} files ({files} from the cache)" in warm.stderr
     assert json.loads(warm.stdout) == report
+    # Compiled patterns: none stored before the first run; the first run stored them.
+    assert cold.stderr.rstrip().endswith("regular expressions read from the user cache: 0")
+    preloaded = int(warm.stderr.rstrip().rsplit(": ", 1)[1])
+    assert preloaded > 100
+    assert "regular expressions" not in _run(tmp_path, "--timings", "--no-cache").stderr

@@ -351,6 +351,7 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         if progress is not None:
             progress.stop()
     if args.timings:
+        from . import regex_cache
         from .runner import workers_used
         from .timings import TIMINGS, render
 
@@ -362,6 +363,7 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
                 from_cache=len(tasks) - rechecked,
                 wall=time.perf_counter() - started,
                 jobs=workers_used(),
+                patterns=None if args.no_cache else regex_cache.preloaded(),
             ),
             file=sys.stderr,
         )

@@ -63,6 +63,8 @@ MAX_AGE_SECONDS = 30 * 24 * 3600
 
 #: Keys (pattern, flags) stored in our file as far as this process knows; None until preload ran.
 _known: set[tuple[str, int]] | None = None
+#: How many patterns the last preload put into re's cache (for --timings).
+_preloaded = 0
 
 
 class _Sre(NamedTuple):
@@ -169,7 +171,14 @@ def preload() -> int:
             continue
         sre.cache[(str, pattern, flags)] = compiled
         loaded += 1
+    global _preloaded
+    _preloaded = loaded
     return loaded
+
+
+def preloaded() -> int:
+    """How many patterns this process's preload put into re's cache (0 before or without one)."""
+    return _preloaded
 
 
 def _entry(sre: _Sre, pattern: str, flags: int, compiled: re.Pattern[str]) -> list[Any] | None:
@@ -254,5 +263,6 @@ def _prune(folder: Path, keep: Path) -> None:
 
 def reset() -> None:
     """Forget what this process preloaded (tests; a library caller switching CACHE_DIR)."""
-    global _known
+    global _known, _preloaded
     _known = None
+    _preloaded = 0

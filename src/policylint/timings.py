@@ -78,8 +78,18 @@ def slowest_rules(seconds: Mapping[str, float], count: int = 5) -> list[tuple[st
     return sorted(rules, key=lambda item: (-item[1], item[0]))[:count]
 
 
-def render(seconds: Mapping[str, float], *, files: int, from_cache: int, wall: float, jobs: int) -> str:
-    """The ``--timings`` table: phases, then rule families slowest first, then the slowest rules."""
+def render(
+    seconds: Mapping[str, float],
+    *,
+    files: int,
+    from_cache: int,
+    wall: float,
+    jobs: int,
+    patterns: int | None = None,
+) -> str:
+    """The ``--timings`` table: phases, then rule families slowest first, then the slowest rules,
+    then (``patterns``, when the cache is on) how many compiled regular expressions were read
+    from the user cache instead of being compiled (regex_cache)."""
     families = by_family(seconds)
     total = sum(families.values()) or 1e-9
     phases = [(label, families.pop(label)) for label in ("cache", *PHASES) if label in families]
@@ -97,4 +107,6 @@ def render(seconds: Mapping[str, float], *, files: int, from_cache: int, wall: f
     slow = slowest_rules(seconds)
     if slow:
         lines.append("  slowest rules: " + ", ".join(f"{rule} {value:.3f}" for rule, value in slow))
+    if patterns is not None:
+        lines.append(f"  regular expressions read from the user cache: {patterns}")
     return "\n".join(lines)
