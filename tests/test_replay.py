@@ -147,6 +147,18 @@ def test_the_output_is_stored_beside_the_record_and_a_damaged_copy_is_not_replay
     assert _check(tmp_path, *args)[3] == []
 
 
+def test_any_recorded_text_replays_exactly(tmp_path: Path) -> None:
+    """Output holding lone surrogates (an undecodable file name, escaped by Python) is replayed
+    as it was, never a crash when recording."""
+    from policylint.replay import Outcome, Recorder, RunStore
+
+    store = RunStore(tmp_path, "s" * 64)
+    text = "bad-\udcff-name.md:1:1 \ud800 é ☃\r\n\n"
+    store.record(Recorder(outputs=frozenset()), Outcome(text, "", 1))
+    replayed = store.replay()
+    assert replayed is not None and replayed.stdout == text
+
+
 def test_a_new_recording_replaces_the_older_output(tmp_path: Path) -> None:
     from policylint.replay import Outcome, Recorder, RunStore
 

@@ -251,7 +251,7 @@ class RunStore:
             data = stdout_path.read_bytes()
             if len(data) != stdout_size:
                 return None
-            stdout = data.decode("utf-8", "surrogateescape")
+            stdout = data.decode("utf-8", "surrogatepass")
         except OSError:
             return None
         for used in (self.path, stdout_path):
@@ -266,7 +266,7 @@ class RunStore:
             dirs.setdefault(site, _dir_digest(site, recorder.outputs))
         # The output is stored as it is, beside the record: a report of 30,000 findings is 6 MB,
         # which inside the JSON record took 0.02 s to decode on every replay.
-        data = outcome.stdout.encode("utf-8", "surrogateescape")
+        data = outcome.stdout.encode("utf-8", "surrogatepass")  # any lone surrogate round-trips
         stdout_file = f"{self.path.stem}-{_bytes_digest(data)}.txt"
         record = {
             "inputs": {
