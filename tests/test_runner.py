@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,22 @@ def test_corrupt_cache_entries_are_ignored_and_rebuilt(tmp_path: Path, corrupt: 
     assert again.misses == 1 and again.hits == 0 and second.findings == first.findings
     entry = next((tmp_path / "cache").rglob("*.json"))
     assert json.loads(entry.read_text())["file"]["path"] == str(file)  # rewritten, valid
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")
+def test_a_file_whose_name_is_not_utf8_is_cached_and_read_back(tmp_path: Path) -> None:
+    """Its displayed path holds a lone surrogate, which pydantic-core cannot write as JSON."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9-policy.md")
+    (folder / name).write_text("# Returns\n\nWe reply promptly and as soon as possible.\n")
+    task = make_task(folder / name, Config(today=TODAY), None)
+    cache = ResultCache(tmp_path / "cache")
+    (first,) = run_tasks([task], cache=cache)
+    assert "\udce9" in first.file.path and first.findings
+    again = ResultCache(tmp_path / "cache")
+    (second,) = run_tasks([task], cache=again)
+    assert again.hits == 1 and second.file == first.file and second.findings == first.findings
 
 
 def test_prune_removes_old_entries_and_other_versions(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 import multiprocessing
 import os
 import sys
@@ -79,14 +80,21 @@ class _CachedResult(BaseModel):
 
 
 def _to_json(checked: CheckedFile) -> bytes:
-    return _CachedResult(file=checked.file, findings=checked.findings).model_dump_json().encode()
+    entry = _CachedResult(file=checked.file, findings=checked.findings)
+    try:
+        return entry.model_dump_json().encode()
+    except ValueError:  # a lone surrogate (a file name that is not UTF-8): JSON escapes it
+        return json.dumps(entry.model_dump(mode="json"), separators=(",", ":")).encode()
 
 
 def _from_json(data: bytes) -> CheckedFile | None:
     try:
         entry = _CachedResult.model_validate_json(data)
     except Exception:  # ValidationError above all; whatever a damaged entry causes, never a crash
-        return None  # a corrupt or outdated entry is a miss
+        try:  # an escaped lone surrogate, which pydantic-core's JSON parser refuses
+            entry = _CachedResult.model_validate(json.loads(data))
+        except Exception:
+            return None  # a corrupt or outdated entry is a miss
     return CheckedFile(entry.file, entry.findings)
 
 
