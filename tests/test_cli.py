@@ -163,3 +163,21 @@ def test_version_and_help() -> None:
 def test_statistics(flag: str) -> None:
     result = run("check", str(NEEDS_WORK), flag)
     assert "Findings per rule" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path) -> None:
+    """Python keeps such a name's bytes as lone surrogates, which UTF-8 output and JSON refuse:
+    every reporter but JUnit crashed. The name is shown with the bytes as %XX."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / os.fsdecode(b"caf\xe9.md")).write_bytes(NEEDS_WORK.read_bytes())
+    for fmt in ("text", "json", "sarif", "gitlab", "github", "junit", "html"):
+        out = tmp_path / f"report.{fmt}"
+        done = run("check", "--format", fmt, "--output", str(out), "--fail-on", "never", str(folder))
+        assert done.returncode == 0, (fmt, done.stderr)
+        assert "caf%E9.md" in out.read_text("utf-8").replace("%25", "%"), fmt
+    report = json.loads((tmp_path / "report.json").read_text("utf-8"))
+    assert report["files"][0]["path"] == str(folder / "caf%E9.md")
+    assert report["findings"]
+    json.loads((tmp_path / "report.sarif").read_text("utf-8"))

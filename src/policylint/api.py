@@ -11,7 +11,7 @@ from .document import Document
 from .engine import CheckedFile, check_source, read_error_finding
 from .findings import FileReport, Report
 from .parsers import FORMATS, format_for_path, parse
-from .reader import ReadError, read_file
+from .reader import ReadError, display_path, read_file
 from .timings import TIMINGS
 
 ProgressCallback = Callable[[Path], None]
@@ -44,14 +44,14 @@ def load_document(path: str | Path, format: str | None = None) -> Document:
     file = Path(path)
     source = read_file(file, Config().max_file_bytes)
     fmt = format or format_for_path(str(file)) or "text"
-    document = parse(source.text, fmt, str(path))
+    document = parse(source.text, fmt, display_path(path))
     document.encoding = source.encoding
     return document
 
 
 def check_file(path: Path, config: Config, fmt: str | None = None, display: str | None = None) -> CheckedFile:
     """Read and check one file; reading problems become an ``io.unreadable`` finding."""
-    shown = display or str(path)
+    shown = display or display_path(path)
     chosen = fmt or format_for_path(str(path)) or "text"
     try:
         with TIMINGS.timed("read"):

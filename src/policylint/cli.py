@@ -439,7 +439,7 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
     from .config import ConfigResolver
     from .engine import analyse
     from .parsers import format_for_path, parse
-    from .reader import ReadError, read_file
+    from .reader import ReadError, display_path, read_file
 
     path = Path(args.path)
     config = ConfigResolver(args.config).for_path(path)
@@ -448,7 +448,9 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
     except ReadError as exc:
         print(f"policylint: {path} {exc}", file=sys.stderr)
         return EXIT_ERROR
-    document = parse(source.text, args.input_format or format_for_path(str(path)) or "text", str(path))
+    document = parse(
+        source.text, args.input_format or format_for_path(str(path)) or "text", display_path(path)
+    )
     pack, ctx = analyse(document, config)
     from .profiles import find_parts, required_kinds, required_parts
 
@@ -481,7 +483,7 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
             }
 
         data = {
-            "path": str(path),
+            "path": display_path(path),
             "format": document.format,
             "language": pack.code,
             "profile": ctx.profile_name,

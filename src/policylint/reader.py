@@ -83,6 +83,28 @@ class ReadError(Exception):
     """A file that cannot be checked; the message says why, for the finding that reports it."""
 
 
+def display_path(path: str | os.PathLike[str]) -> str:
+    """How a path is shown in findings and reports: as it is, except the bytes of a file name
+    that are not UTF-8. Python keeps those as lone surrogates, which no UTF-8 output, JSON
+    serialiser or SARIF viewer accepts (every reporter but JUnit crashed on one), so each is
+    shown as ``%XX``, as in a URI. Not a backslash escape: reporters and baselines turn
+    backslashes into forward slashes (Windows separators), which would make ``\\xe9`` a folder."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(_escape_surrogate(char) for char in text)
+    return text
+
+
+def _escape_surrogate(char: str) -> str:
+    if not "\ud800" <= char <= "\udfff":
+        return char
+    if "\udc80" <= char <= "\udcff":
+        return f"%{ord(char) - 0xDC00:02X}"  # a byte of the name that is not UTF-8 (surrogateescape)
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))  # Windows
+
+
 @dataclass(frozen=True, slots=True)
 class SourceText:
     text: str

@@ -30,7 +30,7 @@ from .config import Config
 from .engine import CheckedFile
 from .findings import FileReport, Finding
 from .parsers import format_for_path
-from .reader import ReadError, read_bytes
+from .reader import ReadError, display_path, read_bytes
 from .timings import TIMINGS
 
 #: Below this many files to check, starting worker processes costs more than it saves.
@@ -265,4 +265,4 @@ def run_tasks(
 
 def make_task(path: Path, config: Config, input_format: str | None) -> Task:
     fmt = input_format or format_for_path(str(path)) or "text"
-    return Task(path=path, config=config, fmt=fmt, display=str(path))
+    return Task(path=path, config=config, fmt=fmt, display=display_path(path))
