@@ -388,13 +388,15 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         if covered:
             say(f"policylint: {covered} findings in the baseline {args.baseline} are not shown")
 
+    real_paths = {task.display: task.path for task in tasks}  # a display name may be escaped
+
     def source_of(path: str) -> str | None:
         if path == stdin_name and stdin_text is not None:
             return stdin_text
         try:
             from .reader import read_file
 
-            return read_file(Path(path), 50_000_000).text
+            return read_file(real_paths.get(path, Path(path)), 50_000_000).text
         except Exception:
             return None
 
