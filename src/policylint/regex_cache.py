@@ -117,6 +117,18 @@ def _read_entries(path: Path) -> list[Any]:
     return entries if isinstance(entries, list) else []
 
 
+def _key_of(entry: Any) -> tuple[str, int] | None:
+    """The (pattern, flags) of a stored entry of the right shape, else None (a damaged entry)."""
+    if (
+        isinstance(entry, list)
+        and len(entry) == 7
+        and isinstance(entry[0], str)
+        and isinstance(entry[1], int)
+    ):
+        return entry[0], entry[1]
+    return None
+
+
 def _rebuild(sre: _Sre, entry: list[Any]) -> re.Pattern[str] | None:
     """A stored entry compiled again from its SRE code; None if it is malformed or refused."""
     try:
@@ -157,12 +169,11 @@ def preload() -> int:
         with contextlib.suppress(OSError):
             os.utime(path)  # in use: another Python's run must not prune it as stale
     for entry in entries:
-        if not (isinstance(entry, list) and len(entry) == 7 and isinstance(entry[0], str)):
+        key = _key_of(entry)
+        if key is None:
             continue
-        pattern, flags = entry[0], entry[1]
-        if not isinstance(flags, int):
-            continue
-        _known.add((pattern, flags))
+        pattern, flags = key
+        _known.add(key)
         if loaded >= room or (str, pattern, flags) in sre.cache:
             continue  # compiled already (a forked server child), or no room: not rebuilt
         compiled = _rebuild(sre, entry)
@@ -232,15 +243,7 @@ def store() -> int:
         return 0
     path = _path(sre, CACHE_DIR)
     seen = {(e[0], e[1]) for e in fresh}
-    older = [
-        e
-        for e in _read_entries(path)
-        if isinstance(e, list)
-        and len(e) > 1
-        and isinstance(e[0], str)
-        and isinstance(e[1], int)
-        and (e[0], e[1]) not in seen
-    ]
+    older = [e for e in _read_entries(path) if (key := _key_of(e)) is not None and key not in seen]
     entries = (fresh + older)[:MAX_PATTERNS]
     try:
         write_text_atomically(path, json.dumps({"python": sys.version, "patterns": entries}))
