@@ -112,7 +112,7 @@ def test_a_display_name_holding_a_lone_surrogate_is_cached_and_read_back(tmp_pat
 
 def test_prune_removes_old_entries_and_other_versions(tmp_path: Path) -> None:
     cache = ResultCache(tmp_path)
-    cache.put("ab" * 32, {"file": {}, "findings": []})
+    cache.put("ab" * 32, b'{"file": {}, "findings": []}')
     old = tmp_path / "v0.0.1" / "ab" / "x.json"
     old.parent.mkdir(parents=True)
     old.write_text("{}")

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import sys
 import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ._version import __version__
 from .atomic import write_bytes_atomically
@@ -140,14 +139,9 @@ class ResultCache:
             os.utime(path)  # mark as used, for pruning
         return value
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The entry under ``key`` as a JSON object (see :meth:`load`)."""
-        return self.load(key, _json_object)
-
-    def put(self, key: str, value: dict[str, Any] | bytes) -> None:
-        """Store an entry: a JSON object, or the bytes of one already serialised."""
+    def put(self, key: str, data: bytes) -> None:
+        """Store an entry's bytes (the runner serialises results itself: runner._to_json)."""
         path = self._path(key)
-        data = value if isinstance(value, bytes) else json.dumps(value, separators=(",", ":")).encode()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._write_gitignore()
@@ -181,11 +175,3 @@ class ResultCache:
                 except OSError:
                     continue
         return removed
-
-
-def _json_object(raw: bytes) -> dict[str, Any] | None:
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
