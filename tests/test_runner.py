@@ -203,3 +203,41 @@ def test_a_parallel_run_unfreezes_the_heap_only_for_a_library_caller(
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_the_command_asks_openblas_for_one_thread_unless_told_otherwise() -> None:
+    from policylint.cli import single_threaded_blas
+
+    environ: dict[str, str] = {}
+    assert single_threaded_blas(environ, loaded=set()) and environ == {"OPENBLAS_NUM_THREADS": "1"}
+    chosen = {"OPENBLAS_NUM_THREADS": "8"}
+    assert not single_threaded_blas(chosen, loaded=set()) and chosen == {"OPENBLAS_NUM_THREADS": "8"}
+    too_late: dict[str, str] = {}  # numpy read the variable when it was imported
+    assert not single_threaded_blas(too_late, loaded={"numpy"}) and too_late == {}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc (Linux)")
+def test_a_check_leaves_no_idle_blas_threads_behind() -> None:
+    """numpy's OpenBLAS starts a spinning thread per core; the command keeps it to one."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    count = "import os; print(len(os.listdir('/proc/self/task')))"
+    plain = subprocess.run(
+        [sys.executable, "-c", f"import numpy; {count}"], env=env, capture_output=True, text=True
+    )
+    if int(plain.stdout) < 2:
+        pytest.skip("numpy starts no BLAS threads here (one core, or not OpenBLAS): nothing to compare")
+    policy = EXAMPLES / "good" / "customer-service-policy.md"
+    run = (
+        "from policylint.cli import main; "
+        f"main(['check', '--no-cache', '--fail-on', 'never', '-f', 'json', '-o', os.devnull, {str(policy)!r}]); "
+    )
+    checked = subprocess.run(
+        [sys.executable, "-c", f"import os; {run}{count}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(checked.stdout) == 1, checked.stderr
