@@ -241,3 +241,54 @@ def test_a_check_leaves_no_idle_blas_threads_behind() -> None:
         check=True,
     )
     assert int(checked.stdout) == 1, checked.stderr
+
+
+def test_the_collector_pause_is_undone_only_by_whoever_paused_it() -> None:
+    import gc
+
+    from policylint import heap
+
+    assert gc.isenabled()
+    try:
+        heap.pause()
+        assert not gc.isenabled()
+        heap.freeze()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        gc.unfreeze()
+        gc.disable()  # a host program that runs without the collector...
+        heap.pause()
+        heap.freeze()
+        assert not gc.isenabled()  # ...keeps it off: policylint did not turn it off
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_the_command_collects_garbage_only_once_the_pipeline_is_built() -> None:
+    """The script (cli.entry) pauses the collector while starting and resumes it once the heap is
+    frozen; cli.main, which programs call in their own process, leaves it alone."""
+    import subprocess
+
+    policy = EXAMPLES / "good" / "customer-service-policy.md"
+    probe = (
+        "import gc, os, sys\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'stop' and runs.append(1))\n"
+        "from policylint import cli\n"
+        f"sys.argv = ['policylint', 'check', '--no-cache', '--fail-on', 'never', '-f', 'json', '-o', os.devnull, {str(policy)!r}]\n"
+        "code = cli.{}()\n"
+        "print(len(runs), gc.isenabled(), gc.get_freeze_count() > 0, code)\n"
+    )
+
+    def collections(function: str) -> tuple[int, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe.format(function)], capture_output=True, text=True, check=True
+        )
+        count, *rest = done.stdout.split()
+        return int(count), " ".join(rest)
+
+    paused, state = collections("entry")
+    assert state == "True True 0"  # collecting again, heap frozen, the same exit code
+    usual, state = collections("main")
+    assert state == "True True 0"
+    assert paused * 3 < usual, (paused, usual)

@@ -707,6 +707,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     return run(raw, out)
 
 
+def entry() -> int:
+    """The ``policylint`` script and ``python -m policylint``: :func:`main`, with Python's garbage
+    collector paused until the heap is frozen (see heap.py). Only for a process that ends with the
+    run: :func:`main` itself, which tests and other programs call in their own process, leaves the
+    collector alone."""
+    from . import heap
+
+    heap.pause()
+    return main()
+
+
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """The command itself, in this process (the server's children call this too)."""
     parser = build_parser()

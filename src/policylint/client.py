@@ -49,7 +49,7 @@ EXIT_ERROR = 2
 #: (so it serves the same code and plugins, whatever folder the client was started in).
 _BOOT = (
     "import json, os, sys; sys.path[:] = json.loads(os.environ.pop('_POLICYLINT_SERVER_SYS_PATH')); "
-    "from policylint.cli import main; sys.exit(main(sys.argv[1:]))"
+    "from policylint.cli import entry; sys.exit(entry())"
 )
 
 

@@ -9,7 +9,6 @@ not, policylint falls back to the blank pipeline and says so once, rather than f
 from __future__ import annotations
 
 import contextlib
-import gc
 import gzip
 import hashlib
 import json
@@ -20,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import heap
 from .atomic import write_text_atomically
 
 if TYPE_CHECKING:
@@ -267,7 +267,7 @@ def pipeline(lang: str, model: str | None = None, words: frozenset[str] = frozen
     """
     nlp = _build_pipeline(lang, model, words)
     if FREEZE_HEAP:
-        gc.freeze()
+        heap.freeze()
     return nlp
 
 

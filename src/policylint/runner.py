@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import nlp
+from . import heap, nlp
 from .cache import ResultCache, packs_digest
 from .config import Config
 from .engine import CheckedFile
@@ -139,7 +139,7 @@ def _warm_up(tasks: Sequence[Task]) -> None:
     )
     with contextlib.suppress(Exception):  # a warm-up that fails only costs the workers time
         check_source(f"# Warm-up\n\n{sample}\n", "markdown", "<warm-up>", config)
-    gc.freeze()
+    heap.freeze()
 
 
 def _size(task: Task) -> int:

@@ -19,7 +19,6 @@ The server listens only once it is warm (clients wait for the socket), serves on
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import json
 import locale
@@ -35,6 +34,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
+from . import heap
 from .atomic import write_text_atomically
 from .serverid import HEADER, MAGIC, ServerFiles, encode, peer_uid
 
@@ -135,7 +135,7 @@ def serve(files: ServerFiles, idle_timeout: float) -> int:
         return 0
     began = time.monotonic()
     warm_up()
-    gc.freeze()  # children share the warm heap; their collector must not touch (and copy) it
+    heap.freeze()  # children share the warm heap; their collector must not touch (and copy) it
     bound = _listen(files)
     if bound is None:
         print(f"policylint server: already running (socket {files.socket})", file=sys.stderr)
