@@ -235,8 +235,9 @@ def test_a_check_leaves_no_idle_blas_threads_behind() -> None:
         pytest.skip("numpy starts no BLAS threads here (one core, or not OpenBLAS): nothing to compare")
     policy = EXAMPLES / "good" / "customer-service-policy.md"
     run = (
-        "from policylint.cli import main; "
-        f"main(['check', '--no-cache', '--fail-on', 'never', '-f', 'json', '-o', os.devnull, {str(policy)!r}]); "
+        "import sys; from policylint.cli import entry; "
+        f"sys.argv = ['policylint', 'check', '--no-cache', '--fail-on', 'never', '-f', 'json', '-o', os.devnull, {str(policy)!r}]; "
+        "entry(); "
     )
     checked = subprocess.run(
         [sys.executable, "-c", f"import os; {run}{count}"],
@@ -297,3 +298,15 @@ def test_the_command_collects_garbage_only_once_the_pipeline_is_built() -> None:
     usual, state = collections("main")
     assert state == "True True 0"
     assert paused * 3 < usual, (paused, usual)
+    other = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc, sys; from policylint import cli; sys.argv = ['policylint', 'rules']; "
+            "cli.entry(); print(gc.isenabled())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert other.stdout.split()[-1] == "True"  # other commands are not paused at all

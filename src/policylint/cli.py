@@ -678,8 +678,8 @@ def single_threaded_blas(environ: MutableMapping[str, str], loaded: Collection[s
     spaCy imports numpy, and numpy's OpenBLAS starts a thread per core at import; each spins
     for about 0.1 s waiting for matrix work that a linter never gives it (measured here: importing
     numpy took 0.21 CPU s with the default threads and 0.10 s with one, on 2 cores; a 64-core CI
-    runner would burn some 6 CPU seconds per run). Only the command does this: a program that
-    imports policylint as a library keeps its own BLAS settings. Returns whether it set it.
+    runner would burn some 6 CPU seconds per run). Only the command does this (:func:`entry`): a
+    program that imports policylint keeps its own BLAS settings. Returns whether it set it.
     """
     if "numpy" in loaded or "OPENBLAS_NUM_THREADS" in environ:
         return False
@@ -691,7 +691,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point; returns the exit code (``sys.exit`` is called by the console script wrapper).
 
     ``check --server`` goes to the warm server; if it cannot be used, the check runs here."""
-    single_threaded_blas(os.environ, sys.modules)
     raw = list(argv) if argv is not None else sys.argv[1:]
     served = _server_argv(raw)
     if served is not None:
@@ -708,12 +707,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def entry() -> int:
-    """The ``policylint`` script and ``python -m policylint``: :func:`main`, with Python's garbage
-    collector paused until the heap is frozen (see heap.py). Only for a process that ends with the
-    run: :func:`main` itself, which tests and other programs call in their own process, leaves the
-    collector alone."""
+    """The ``policylint`` script, ``python -m policylint`` and the server: :func:`main`, in a process
+    of its own, so with process-wide settings that suit a linter: one BLAS thread (see
+    :func:`single_threaded_blas`) and Python's garbage collector paused until a check has built its
+    pipeline and frozen the heap (see heap.py). :func:`main` itself, which tests and other programs
+    call in their own process, changes neither."""
     from . import heap
 
+    single_threaded_blas(os.environ, sys.modules)
     heap.pause()
     return main()
 
@@ -727,6 +728,10 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.command is None:
         parser.print_help(stream)
         return EXIT_ERROR
+    if args.command != "check":
+        from . import heap
+
+        heap.resume()  # only a check's start-up is worth pausing the collector for (see heap.py)
     from .errors import PolicylintError
 
     try:
