@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import heap
+from . import heap, prebuilt
 from .atomic import write_text_atomically
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ FREEZE_HEAP = False
 MAX_TEXT_CHARS = 200_000
 
 
-def _lookups_file(lang: str) -> Path | None:
+def lookups_file(lang: str) -> Path | None:
     try:
         import spacy_lookups_data  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - a declared dependency
@@ -62,7 +62,7 @@ def full_lemma_table(lang: str) -> dict[str, str]:
     Read straight from spacy-lookups-data's JSON: spaCy's own ``load_lookups`` converts the table
     into a hash-keyed ``Table``, which takes seconds for Danish or Croatian (over a million forms).
     """
-    path = _lookups_file(lang)
+    path = lookups_file(lang)
     if path is None:
         return {}
     with gzip.open(path, "rb") as handle:
@@ -104,11 +104,15 @@ def reduce_table(table: dict[str, str], words: frozenset[str]) -> dict[str, str]
 def lemma_table(lang: str, words: frozenset[str] = frozenset()) -> dict[str, str]:
     """The lemma table a pipeline uses: reduced to ``words`` (see reduce_table) and cached on disk,
     so only the first run after installing or changing a pack pays for reading the full table."""
-    path = _lookups_file(lang)
+    path = lookups_file(lang)
     if path is None:
         return {}
     if not words:
         return full_lemma_table(lang)
+    with contextlib.suppress(OSError):  # shipped for the default language (see prebuilt.py)
+        shipped = prebuilt.read(prebuilt.lemma_name(lang, path.read_bytes(), words))
+        if isinstance(shipped, dict) and all(isinstance(v, str) for v in shipped.values()):
+            return shipped
     digest = hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:16]
     stamp = f"{path.stat().st_size}-{int(path.stat().st_mtime)}"
     if LEMMA_CACHE_DIR is None:

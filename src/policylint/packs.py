@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import prebuilt
 from .atomic import write_text_atomically
 from .errors import RulePackError
 from .findings import Severity
@@ -289,9 +290,19 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raw = path.read_bytes()
     except OSError as exc:
         raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
+    shipped = prebuilt.read(prebuilt.pack_name(raw))  # a built-in pack, parsed when we built it
+    if isinstance(shipped, dict):
+        return shipped
     cached = _cached_parse(raw)
     if cached is not None:
         return cached
+    data = parse_toml(path, raw)
+    _store_parse(raw, data)
+    return data
+
+
+def parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
+    """A pack's TOML bytes as data; a RulePackError naming ``path`` if they are not valid TOML."""
     try:
         # What read_text() gave before: universal newlines, so CRLF files parse the same.
         text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
@@ -301,7 +312,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulePackError(f"{path}: not valid TOML: {exc}") from None
-    _store_parse(raw, data)
     return data
 
 

@@ -22,6 +22,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from . import prebuilt
 from .atomic import write_text_atomically
 
 #: Metric name -> True when a higher score means harder text.
@@ -96,31 +97,42 @@ def _load_cached_patterns(pyphen: Any, name: str) -> None:
     layout, nonstandard hyphenation data, an unreadable or corrupt file) falls back to Pyphen's
     own parsing, so the cache can only cost time, never change a count.
     """
-    if HYPHENATION_CACHE_DIR is None:
-        return
     try:
         source = Path(pyphen.LANGUAGES[name])
         if source in pyphen.hdcache:
             return
+        version = str(pyphen.__version__)
+        # Shipped with policylint for its default language (see prebuilt.py): no parsing at all.
+        shipped = prebuilt.read(prebuilt.hyphenation_name(name, version, source.read_bytes()))
+        hyph = _hyph_from(pyphen, shipped)
+        if hyph is not None:
+            pyphen.hdcache[source] = hyph
+            return
+        if HYPHENATION_CACHE_DIR is None:
+            return
         stat = source.stat()
-        cached = (
-            HYPHENATION_CACHE_DIR / f"{name}-{pyphen.__version__}-{stat.st_size}-{int(stat.st_mtime)}.json"
-        )
+        cached = HYPHENATION_CACHE_DIR / f"{name}-{version}-{stat.st_size}-{int(stat.st_mtime)}.json"
     except (AttributeError, KeyError, OSError, TypeError):
         return
-    hyph = _read_patterns(pyphen, cached)
+    try:
+        hyph = _hyph_from(pyphen, json.loads(cached.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        hyph = None
     if hyph is None:
         hyph = pyphen.HyphDict(source)
-        _write_patterns(hyph, cached)
+        plain = plain_patterns(hyph)
+        if plain is not None:
+            with contextlib.suppress(OSError):  # a read-only cache only costs time
+                write_text_atomically(cached, json.dumps(plain))
     pyphen.hdcache[source] = hyph
 
 
-def _read_patterns(pyphen: Any, cached: Path) -> Any:
+def _hyph_from(pyphen: Any, data: Any) -> Any:
+    """A Pyphen HyphDict from :func:`plain_patterns`' form, or None if ``data`` is not that."""
     try:
-        data = json.loads(cached.read_text(encoding="utf-8"))
         patterns = data["patterns"]
         maxlen = int(data["maxlen"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
     if not isinstance(patterns, dict):
         return None
@@ -131,17 +143,17 @@ def _read_patterns(pyphen: Any, cached: Path) -> Any:
     return hyph
 
 
-def _write_patterns(hyph: Any, cached: Path) -> None:
+def plain_patterns(hyph: Any) -> dict[str, Any] | None:
+    """A parsed dictionary as plain JSON data, or None if it is not plain (nonstandard hyphenation)."""
     patterns = getattr(hyph, "patterns", None)
     if not isinstance(patterns, dict) or not isinstance(getattr(hyph, "maxlen", None), int):
-        return
+        return None
     plain: dict[str, list[Any]] = {}
     for key, (offset, values) in patterns.items():
         if any(getattr(v, "data", None) is not None for v in values):
-            return  # nonstandard hyphenation ("ff=f"): not plain data, parse it each time
+            return None  # nonstandard hyphenation ("ff=f"): not plain data, parse it each time
         plain[key] = [int(offset), [int(v) for v in values]]
-    with contextlib.suppress(OSError):  # a read-only cache only costs time
-        write_text_atomically(cached, json.dumps({"patterns": plain, "maxlen": hyph.maxlen}))
+    return {"patterns": plain, "maxlen": hyph.maxlen}
 
 
 @lru_cache(maxsize=200_000)

@@ -1,0 +1,139 @@
+"""Derived data shipped inside the package, so that a first run does not derive it again.
+
+A fresh CI machine, a new virtual environment and every ``--no-cache`` run start with nothing
+cached, and used to rebuild the same three things on every process start: the parsed built-in
+rule packs (tomllib, 0.04 s), the English lemma table reduced to the packs' vocabulary (reading
+all 41,582 forms, 0.05 s) and Pyphen's parsed US-English hyphenation patterns (0.075 s). They
+depend only on files policylint and its dependencies install, so they are derived once, by
+``python -m policylint.prebuilt``, and shipped in ``_prebuilt/`` like the ``.pyc`` files pip
+compiles at install time.
+
+Each file is named by a digest of exactly what it was derived from (the TOML bytes; the lookups
+table's bytes and the vocabulary; Pyphen's version and dictionary bytes). Anything else, such as
+an edited pack, a user's own pack, another Pyphen or spacy-lookups-data release, finds no file
+and is derived as before (and cached, when the cache is on). So shipped data can only save time,
+never change a result. tests/test_prebuilt.py fails when a built-in pack changed and its parse
+was not regenerated, and checks that the English data matches what the installed libraries give.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import zlib
+from pathlib import Path
+from typing import Any
+
+FOLDER = Path(__file__).with_name("_prebuilt")
+
+#: Shipped lemma tables and hyphenation patterns: the default language only (others are derived
+#: on first use and cached); the parsed packs cover every built-in pack.
+LEMMA_LANGUAGES = ("en",)
+HYPHENATION_DICTIONARIES = ("en_US",)
+
+
+def _digest(*parts: bytes) -> str:
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(len(part).to_bytes(8, "big"))  # so that ("ab", "c") and ("a", "bc") differ
+        sha.update(part)
+    return sha.hexdigest()[:32]
+
+
+def pack_name(toml_bytes: bytes) -> str:
+    return f"pack-{_digest(toml_bytes)}"
+
+
+def lemma_name(lang: str, table_bytes: bytes, words: frozenset[str]) -> str:
+    vocabulary = "\n".join(sorted(words)).encode()
+    return f"lemmas-{lang}-{_digest(table_bytes, vocabulary)}"
+
+
+def hyphenation_name(dictionary: str, pyphen_version: str, dic_bytes: bytes) -> str:
+    return f"hyphenation-{dictionary}-{_digest(pyphen_version.encode(), dic_bytes)}"
+
+
+def read(name: str) -> Any:
+    """The shipped data called ``name``, or None when there is none or it cannot be read."""
+    try:
+        return json.loads(gzip.decompress((FOLDER / f"{name}.json.gz").read_bytes()))
+    except (OSError, EOFError, zlib.error, ValueError):  # missing, truncated, not gzip, not JSON
+        return None
+
+
+def encode(data: Any) -> bytes:
+    """How a file in ``_prebuilt/`` is written: compact JSON, gzipped with no timestamp, so that
+    regenerating unchanged data gives the same bytes. Keys keep their order (not sorted): a
+    pack's tables are read in the order they are written."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def derive() -> dict[str, bytes]:
+    """Every file ``_prebuilt/`` should hold, by name, from the installed packs and libraries."""
+    import pyphen
+
+    from .locations import builtin_rules_dir
+    from .nlp import full_lemma_table, lookups_file, reduce_table, vocabulary_words
+    from .packs import load_catalog, parse_toml
+    from .readability import plain_patterns
+
+    files: dict[str, bytes] = {}
+    for path in sorted(builtin_rules_dir().rglob("*.toml")):
+        raw = path.read_bytes()
+        data = parse_toml(path, raw)
+        try:
+            files[pack_name(raw)] = encode(data)
+        except (TypeError, ValueError):  # a TOML date or time has no JSON form: parsed each time
+            continue
+    catalog = load_catalog()
+    for lang in LEMMA_LANGUAGES:
+        table = lookups_file(lang)
+        pack = catalog.languages.get(lang)
+        if table is None or pack is None:
+            continue
+        words = vocabulary_words(pack.rules)
+        files[lemma_name(lang, table.read_bytes(), words)] = encode(
+            reduce_table(full_lemma_table(lang), words)
+        )
+    for dictionary in HYPHENATION_DICTIONARIES:
+        source = Path(pyphen.LANGUAGES[dictionary])
+        plain = plain_patterns(pyphen.HyphDict(source))
+        if plain is not None:
+            name = hyphenation_name(dictionary, pyphen.__version__, source.read_bytes())
+            files[name] = encode(plain)
+    return files
+
+
+def write(folder: Path = FOLDER) -> tuple[list[str], list[str]]:
+    """Make ``folder`` hold exactly what :func:`derive` gives; returns (written, removed) names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = derive()
+    written: list[str] = []
+    for name, data in sorted(wanted.items()):
+        target = folder / f"{name}.json.gz"
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
+            written.append(name)
+    removed = []
+    for stale in sorted(folder.glob("*.json.gz")):
+        if stale.name.removesuffix(".json.gz") not in wanted:
+            stale.unlink()
+            removed.append(stale.name)
+    return written, removed
+
+
+def main() -> int:
+    written, removed = write()
+    for name in written:
+        print(f"wrote {FOLDER.name}/{name}.json.gz")
+    for name in removed:
+        print(f"removed {FOLDER.name}/{name}")
+    if not written and not removed:
+        print(f"{FOLDER.name}/ is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

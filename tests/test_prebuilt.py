@@ -1,0 +1,110 @@
+"""The derived data shipped in policylint/_prebuilt/ (see prebuilt.py): current, used, and harmless
+when it does not fit."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from policylint import prebuilt
+from policylint.locations import builtin_rules_dir
+from policylint.packs import parse_toml
+
+REGENERATE = "run `python -m policylint.prebuilt` and commit src/policylint/_prebuilt/"
+
+
+@pytest.fixture(scope="module")
+def derived() -> dict[str, bytes]:
+    return prebuilt.derive()
+
+
+def _shipped() -> dict[str, bytes]:
+    return {p.name.removesuffix(".json.gz"): p.read_bytes() for p in prebuilt.FOLDER.glob("*.json.gz")}
+
+
+def test_every_built_in_pack_ships_parsed_and_nothing_stale(derived: dict[str, bytes]) -> None:
+    packs = sorted(builtin_rules_dir().rglob("*.toml"))
+    assert len(packs) >= 20
+    shipped = _shipped()
+    for path in packs:
+        name = prebuilt.pack_name(path.read_bytes())
+        assert name in shipped, f"{path.name} changed but its shipped parse did not: {REGENERATE}"
+        assert prebuilt.read(name) == parse_toml(path, path.read_bytes())
+    stale = sorted(n for n in shipped if n.startswith("pack-") and n not in derived)
+    assert not stale, f"shipped parses of packs that no longer exist: {stale}; {REGENERATE}"
+
+
+@pytest.mark.parametrize("kind", ["lemmas", "hyphenation"])
+def test_shipped_english_data_is_what_the_installed_libraries_give(
+    kind: str, derived: dict[str, bytes]
+) -> None:
+    expected = {n: data for n, data in derived.items() if n.startswith(kind + "-")}
+    assert expected, f"no {kind} derived for English"
+    shipped = _shipped()
+    for name, data in expected.items():
+        if name not in shipped:
+            # Another spacy-lookups-data or Pyphen release than the one the data was made from:
+            # runs derive it as before (slower on a cold start, same results).
+            pytest.skip(f"no shipped {kind} for the installed library version ({name}); {REGENERATE}")
+        assert gzip.decompress(shipped[name]) == gzip.decompress(data)
+
+
+def test_regenerating_unchanged_data_writes_the_same_bytes(tmp_path: Path, derived: dict[str, bytes]) -> None:
+    written, removed = prebuilt.write(tmp_path)
+    assert sorted(written) == sorted(derived) and removed == []
+    (tmp_path / "pack-gone.json.gz").write_bytes(b"")
+    assert prebuilt.write(tmp_path) == ([], ["pack-gone.json.gz"])
+    assert {p.name.removesuffix(".json.gz"): p.read_bytes() for p in tmp_path.iterdir()} == derived
+
+
+def test_a_cold_start_reads_the_shipped_data_instead_of_deriving_it() -> None:
+    """In a fresh process with no cache: parsing TOML, reading the full lemma table or parsing a
+    Pyphen dictionary would raise; loading the catalog, the English lemmas and hyphenation must
+    not need any of them."""
+    script = textwrap.dedent(
+        """
+        import tomllib, pyphen
+        from policylint import nlp, readability
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("derived again instead of read from _prebuilt")
+
+        tomllib.loads = refuse
+        pyphen.HyphDict.__init__ = refuse
+        nlp.full_lemma_table = refuse
+        from policylint.packs import load_catalog
+
+        pack = load_catalog().languages["en"]
+        table = nlp.lemma_table("en", nlp.vocabulary_words(pack.rules))
+        assert table["obtained"] == "obtain", table.get("obtained")
+        assert readability.syllables("information", "en_US") == 4
+        print("ok")
+        """
+    )
+    if sys.version_info < (3, 11):
+        script = script.replace("import tomllib", "import tomli as tomllib")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_damaged_or_foreign_shipped_file_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policylint import packs
+
+    pack = builtin_rules_dir() / "jargon.toml"
+    raw = pack.read_bytes()
+    monkeypatch.setattr(prebuilt, "FOLDER", tmp_path)
+    monkeypatch.setattr(packs, "PARSED_CACHE_DIR", None)
+    name = prebuilt.pack_name(raw)
+    for damaged in (b"", b"not gzip", gzip.compress(b"{not json"), gzip.compress(b"[1, 2]")):
+        (tmp_path / f"{name}.json.gz").write_bytes(damaged)
+        assert packs._read_toml(pack) == parse_toml(pack, raw)
+    assert prebuilt.read("nothing-by-this-name") is None
+    # A pack whose bytes differ by one character is another pack: no shipped file is used.
+    assert prebuilt.pack_name(raw + b"\n") != prebuilt.pack_name(raw)
