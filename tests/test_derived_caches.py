@@ -124,27 +124,23 @@ def test_unknown_dictionary_codes_still_fall_back_to_english(tmp_path: Path) -> 
 def test_cli_runs_keep_derived_tables_through_pruning(tmp_path: Path) -> None:
     """Every run that checks a file prunes the cache afterwards; the tables must survive it.
 
-    In a new process: this one may have built its lemma table already, and would write none. A
-    German policy and a pack of our own, because English and the built-in packs come shipped
-    already derived (nothing to cache).
+    In a new process: this one may have built its lemma table already, and would write none. The
+    command runs as ``python -m policylint`` does, but with the shipped data hidden (an empty
+    folder), since it would answer first and leave nothing to cache.
     """
-    policy = Path(__file__).resolve().parent / "fixtures" / "lang" / "de-good.md"
-    ours = tmp_path / "ours.toml"
-    ours.write_text(
-        '[pack]\nname = "ours"\ndescription = "Ours."\n\n[[rule]]\nid = "ours.banned"\nkind = "phrase"\n'
-        'severity = "info"\nsummary = "Banned"\nmessage = "No."\nrationale = "Ours."\nsource = "Us"\n'
-        '[rule.example]\nbad = "Banned words."\ngood = "Good words."\n[rule.params]\nphrases = ["banned"]\n',
-        encoding="utf-8",
-    )
-    config = tmp_path / "policylint.toml"
-    config.write_text(f"rule_paths = [{str(ours)!r}]\n", encoding="utf-8")
+    policy = Path(__file__).resolve().parents[1] / "examples" / "good" / "customer-service-policy.md"
     cache = tmp_path / "cache"
-    command = [sys.executable, "-m", "policylint", "check", "--no-progress", "--cache-dir", str(cache)]
-    command += ["--config", str(config)]
-    done = subprocess.run([*command, str(policy)], capture_output=True, text=True, timeout=120)
-    assert done.returncode in (0, 1), done.stderr
-    assert list(cache.glob("*/lemmas/de-*.json")) and list(cache.glob("*/hyphenation/de_DE-*.json"))
-    assert len(list(cache.glob("*/packs/*.json"))) == 1  # ours: the built-in packs are shipped parsed
+    argv = ["policylint", "check", "--no-progress", "--cache-dir", str(cache), str(policy)]
+    nothing = tmp_path / "nothing-shipped"
+    nothing.mkdir()
+    script = (
+        "import pathlib, sys; from policylint import cli, prebuilt; "
+        f"prebuilt.FOLDER = pathlib.Path({str(nothing)!r}); sys.argv = {argv!r}; sys.exit(cli.entry())"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert list(cache.glob("*/lemmas/en-*.json")) and list(cache.glob("*/hyphenation/en_US-*.json"))
+    assert len(list(cache.glob("*/packs/*.json"))) == len(list(builtin_rules_dir().rglob("*.toml")))
 
 
 @contextlib.contextmanager
