@@ -102,14 +102,15 @@ def reduce_table(table: dict[str, str], words: frozenset[str]) -> dict[str, str]
 
 @cache
 def lemma_table(lang: str, words: frozenset[str] = frozenset()) -> dict[str, str]:
-    """The lemma table a pipeline uses: reduced to ``words`` (see reduce_table) and cached on disk,
-    so only the first run after installing or changing a pack pays for reading the full table."""
+    """The lemma table a pipeline uses, reduced to ``words`` (see reduce_table): shipped with
+    policylint for the built-in packs (see prebuilt.py), else derived and cached on disk, so only
+    the first run with a changed or user pack pays for reading the full table."""
     path = lookups_file(lang)
     if path is None:
         return {}
     if not words:
         return full_lemma_table(lang)
-    with contextlib.suppress(OSError):  # shipped for the default language (see prebuilt.py)
+    with contextlib.suppress(OSError):  # shipped for every built-in pack (see prebuilt.py)
         shipped = prebuilt.read(prebuilt.lemma_name(lang, path.read_bytes(), words))
         if isinstance(shipped, dict) and all(isinstance(v, str) for v in shipped.values()):
             return shipped

@@ -88,7 +88,8 @@ def hyphenator(code: str) -> Any:
 
 
 def _load_cached_patterns(pyphen: Any, name: str) -> None:
-    """Put a dictionary's parsed patterns into Pyphen's own cache, from our cache folder if there.
+    """Put a dictionary's parsed patterns into Pyphen's own cache: the ones policylint ships for
+    its built-in languages (see prebuilt.py), else those in our cache folder if there.
 
     Pyphen parses a ``hyph_*.dic`` file line by line on first use in every process: 0.075 s for
     English, 0.7 s for German. Its result is a plain mapping (pattern -> [offset, values]) that
@@ -102,7 +103,7 @@ def _load_cached_patterns(pyphen: Any, name: str) -> None:
         if source in pyphen.hdcache:
             return
         version = str(pyphen.__version__)
-        # Shipped with policylint for its default language (see prebuilt.py): no parsing at all.
+        # Shipped with policylint for the built-in languages (see prebuilt.py): no parsing at all.
         shipped = prebuilt.read(prebuilt.hyphenation_name(name, version, source.read_bytes()))
         hyph = _hyph_from(pyphen, shipped)
         if hyph is not None:
