@@ -310,3 +310,29 @@ def test_the_command_collects_garbage_only_once_the_pipeline_is_built() -> None:
         check=True,
     )
     assert other.stdout.split()[-1] == "True"  # other commands are not paused at all
+
+
+def test_the_warm_up_checks_one_example_per_rule_kind_unless_thorough(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before forking, the parent checks a small document that reaches every rule kind's code; the
+    warm server, which warms up once for all its requests, checks every rule's examples."""
+    import gc
+
+    from policylint import engine, runner
+
+    catalog = engine.catalog_for(Config(today=TODAY))
+    checked: list[str] = []
+    monkeypatch.setattr(engine, "check_source", lambda source, *args, **kwargs: checked.append(source))
+    task = Task(path=Path("<warm-up>"), config=Config(today=TODAY), fmt="markdown", display="<warm-up>")
+    try:
+        runner._warm_up([task])
+        runner._warm_up([task], thorough=True)
+    finally:
+        gc.unfreeze()
+    quick, thorough = checked
+    kinds = {spec.kind for spec in catalog.rules.values()}
+    assert all(f"\n## {kind}\n" in quick for kind in kinds)
+    assert not any(f"\n## {rule_id}\n" in quick for rule_id in catalog.rules)
+    assert all(f"\n## {rule_id}\n" in thorough for rule_id in catalog.rules)
+    assert len(quick) * 4 < len(thorough)

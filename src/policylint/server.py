@@ -57,7 +57,9 @@ def warm_up() -> None:
         importlib.import_module(target.partition(":")[0])
     for name in ("rich.console", "rich.progress", "rich.table", "rich.tree"):
         importlib.import_module(name)
-    _warm_up([Task(path=Path("<warm-up>"), config=Config(), fmt="markdown", display="<warm-up>")])
+    _warm_up(
+        [Task(path=Path("<warm-up>"), config=Config(), fmt="markdown", display="<warm-up>")], thorough=True
+    )
     TIMINGS.take()  # the warm-up's seconds are not a request's
 
 
