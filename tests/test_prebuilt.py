@@ -46,26 +46,32 @@ def test_shipped_language_data_is_what_the_installed_libraries_give(
     expected = {n: data for n, data in derived.items() if n.startswith(kind + "-")}
     assert len(expected) >= 5, f"{kind} derived for only {sorted(expected)}"  # en, da, nb, hr, et, de
     shipped = _shipped()
-    for name, data in expected.items():
-        if name not in shipped:
-            # Another spacy-lookups-data or Pyphen release than the one the data was made from:
-            # runs derive it as before (slower on a cold start, same results).
-            pytest.skip(f"no shipped {kind} for the installed library version ({name}); {REGENERATE}")
-        assert gzip.decompress(shipped[name]) == gzip.decompress(data)
+    missing = sorted(name for name in expected if name not in shipped)
+    for name in expected.keys() - set(missing):
+        assert gzip.decompress(shipped[name]) == gzip.decompress(expected[name]), name
+    if missing:
+        # Another spacy-lookups-data or Pyphen release than the one the data was made from: runs
+        # derive it as before (slower on a cold start, same results).
+        pytest.skip(f"no shipped {kind} for the installed library versions ({missing}); {REGENERATE}")
 
 
 def test_regenerating_unchanged_data_writes_the_same_bytes(tmp_path: Path, derived: dict[str, bytes]) -> None:
-    written, removed = prebuilt.write(tmp_path)
+    written, removed = prebuilt.write(tmp_path, derived)
     assert sorted(written) == sorted(derived) and removed == []
     (tmp_path / "pack-gone.json.gz").write_bytes(b"")
-    assert prebuilt.write(tmp_path) == ([], ["pack-gone.json.gz"])
+    assert prebuilt.write(tmp_path, prebuilt.derive()) == (
+        [],
+        ["pack-gone.json.gz"],
+    )  # derived again: same bytes
     assert {p.name.removesuffix(".json.gz"): p.read_bytes() for p in tmp_path.iterdir()} == derived
 
 
-def test_a_cold_start_reads_the_shipped_data_instead_of_deriving_it() -> None:
+def test_a_cold_start_reads_the_shipped_data_instead_of_deriving_it(derived: dict[str, bytes]) -> None:
     """In a fresh process with no cache: parsing TOML, reading a full lemma table or parsing a
     Pyphen dictionary would raise; loading the catalog, and the lemmas and hyphenation of every
     built-in language (Croatian's lookups table alone took 2.1 s to read), must need none of them."""
+    if any(name not in _shipped() for name in derived):
+        pytest.skip(f"the shipped data is not for the installed packs and libraries; {REGENERATE}")
     script = textwrap.dedent(
         """
         import tomllib, pyphen

@@ -14,7 +14,8 @@ table's bytes and the vocabulary; Pyphen's version and dictionary bytes). Anythi
 an edited pack, a user's own pack, another Pyphen or spacy-lookups-data release, finds no file
 and is derived as before (and cached, when the cache is on). So shipped data can only save time,
 never change a result. tests/test_prebuilt.py fails when a built-in pack changed and its parse
-was not regenerated, and checks that the English data matches what the installed libraries give.
+was not regenerated, and checks that the shipped lemma tables and hyphenation patterns are what
+the installed libraries give.
 """
 
 from __future__ import annotations
@@ -99,10 +100,12 @@ def derive() -> dict[str, bytes]:
     return files
 
 
-def write(folder: Path = FOLDER) -> tuple[list[str], list[str]]:
-    """Make ``folder`` hold exactly what :func:`derive` gives; returns (written, removed) names."""
+def write(folder: Path = FOLDER, wanted: dict[str, bytes] | None = None) -> tuple[list[str], list[str]]:
+    """Make ``folder`` hold exactly ``wanted`` (by default what :func:`derive` gives); returns the
+    names written and removed."""
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = derive()
+    if wanted is None:
+        wanted = derive()
     written: list[str] = []
     for name, data in sorted(wanted.items()):
         target = folder / f"{name}.json.gz"

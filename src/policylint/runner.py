@@ -140,7 +140,7 @@ def _warm_up(tasks: Sequence[Task], thorough: bool = False) -> None:
     config = tasks[0].config
     catalog = catalog_for(config)
     pack = catalog.language(config.language or config.default_language, config.default_language)
-    syllable_counter(hyphenation_code(pack.code, pack.readability.hyphenation))  # a 0.2 s load, sorted
+    syllable_counter(hyphenation_code(pack.code, pack.readability.hyphenation))  # patterns + their index
     if thorough:
         examples = {spec.id: f"{spec.example.bad}\n\n{spec.example.good}" for spec in catalog.rules.values()}
     else:
