@@ -4,7 +4,8 @@ rule packs.
 All only save start-up time, so the tests check three things: a count is the same from the cache
 as from Pyphen's own parsing, a bad cache file falls back to parsing, and the files survive the
 pruning that follows every run that checked something. The data policylint ships already derived
-(tests/test_prebuilt.py) is hidden here, except in the CLI test: it would answer first.
+(tests/test_prebuilt.py) is hidden in every test here, the CLI test's subprocess included: it
+would answer first and leave nothing to cache.
 """
 
 from __future__ import annotations
