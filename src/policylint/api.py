@@ -8,7 +8,7 @@ from typing import Any
 
 from .config import Config, ConfigResolver, config_from_mapping
 from .document import Document
-from .engine import CheckedFile, check_source, read_error_finding
+from .engine import CheckedFile, check_document, check_source, parse_source, read_error_finding
 from .findings import FileReport, Report
 from .parsers import FORMATS, format_for_path, parse
 from .reader import ReadError, display_path, read_file
@@ -49,8 +49,11 @@ def load_document(path: str | Path, format: str | None = None) -> Document:
     return document
 
 
-def check_file(path: Path, config: Config, fmt: str | None = None, display: str | None = None) -> CheckedFile:
-    """Read and check one file; reading problems become an ``io.unreadable`` finding."""
+def load_file(
+    path: Path, config: Config, fmt: str | None = None, display: str | None = None
+) -> Document | CheckedFile:
+    """Read and parse one file for checking: its Document, or the finished result of a file that
+    cannot be read (``io.unreadable``) or parsed (``io.parse-error``)."""
     shown = display or display_path(path)
     chosen = fmt or format_for_path(str(path)) or "text"
     try:
@@ -60,7 +63,13 @@ def check_file(path: Path, config: Config, fmt: str | None = None, display: str 
         return CheckedFile(
             FileReport(path=shown, format=chosen), [read_error_finding(shown, str(exc), config)]
         )
-    return check_source(source.text, chosen, shown, config, source.encoding)
+    return parse_source(source.text, chosen, shown, config, source.encoding)
+
+
+def check_file(path: Path, config: Config, fmt: str | None = None, display: str | None = None) -> CheckedFile:
+    """Read and check one file; reading problems become an ``io.unreadable`` finding."""
+    loaded = load_file(path, config, fmt, display)
+    return loaded if isinstance(loaded, CheckedFile) else check_document(loaded, config)
 
 
 def check_paths(

@@ -12,7 +12,7 @@ import datetime as dt
 import fnmatch
 import logging
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from . import regex_cache
 from .checks import kind_class
-from .checks.base import CheckContext, Hit, RuleKind, render_message
+from .checks.base import CheckContext, Hit, NlpRefused, RuleKind, render_message
 from .classify import classify_document
 from .config import Config
 from .document import Document
@@ -173,8 +173,14 @@ def _per_file_ignored(path: str, config: Config) -> list[str]:
     return patterns
 
 
-def analyse(document: Document, config: Config) -> tuple[LanguagePack, CheckContext]:
-    """Language, section kinds and profile: what ``outline`` shows and rules build on."""
+def classify(document: Document, config: Config) -> None:
+    """Settle the document's language and its sections' languages and kinds.
+
+    This part of the analysis reads only the text (no spaCy), which lets the runner do it in a
+    helper process while the parent imports spaCy (see ``prepare``). It leaves
+    ``document.language`` set to the pack's code, or to the unsupported code ("und" when none
+    was recognised), which is all :func:`analyse` needs to pick the pack again.
+    """
     catalog = catalog_for(config)
     lang = config.language or document.language or detect_language(document, catalog, config.default_language)
     supported = lang is not None and lang in catalog.languages
@@ -182,69 +188,135 @@ def analyse(document: Document, config: Config) -> tuple[LanguagePack, CheckCont
     document.language = pack.code if supported else (lang or "und")
     if supported and config.language is None and config.section_languages:
         assign_section_languages(document, catalog.languages, pack.code)
-    packs = {
+    classify_document(document, pack, _section_packs(document, catalog))
+
+
+def _section_packs(document: Document, catalog: Catalog) -> dict[str, LanguagePack]:
+    return {
         code: catalog.languages[code] for code in section_languages(document) if code in catalog.languages
     }
-    classify_document(document, pack, packs)
+
+
+def analyse(
+    document: Document, config: Config, *, classified: bool = False
+) -> tuple[LanguagePack, CheckContext]:
+    """Language, section kinds and profile: what ``outline`` shows and rules build on.
+    ``classified``: :func:`classify` already ran on this document with this config."""
+    if not classified:
+        classify(document, config)
+    catalog = catalog_for(config)
+    code = document.language
+    pack = catalog.language(code, config.default_language)
     model = config.nlp_models.get(pack.code)
     today = config.today or dt.date.today()
     ctx = CheckContext(document, config, pack, today, model)
-    ctx.supported_language = supported
-    ctx.section_packs = packs
+    ctx.supported_language = code in catalog.languages
+    ctx.section_packs = _section_packs(document, catalog)
     name = detect_profile(document, pack, catalog, config)
     ctx.profile_name = name
     ctx.profile = catalog.profiles.get(name)
     return pack, ctx
 
 
-def check_document(document: Document, config: Config) -> CheckedFile:
-    """Run every selected rule over a parsed document."""
+def check_document(
+    document: Document,
+    config: Config,
+    *,
+    classified: bool = False,
+    ahead: Mapping[int, list[Finding]] | None = None,
+) -> CheckedFile:
+    """Run every selected rule over a parsed document (``classified``: see :func:`analyse`).
+    ``ahead``: findings :func:`text_rule_findings` gave for this document and config, by rule
+    run; those rules are not run again."""
     with TIMINGS.timed("classify"):
-        pack, ctx = analyse(document, config)
-    findings: list[Finding] = []
-    ignored = _per_file_ignored(document.path, config)
+        pack, ctx = analyse(document, config, classified=classified)
     if not ctx.supported_language:
-        # English vocabulary on a French page would only produce noise: say so once instead.
-        spec = catalog_for(config).rules.get("language.unsupported")
-        wanted = spec is None or is_selected(spec, config)
-        if wanted and not any(_matches(p, "language.unsupported") for p in ignored):
-            known = ", ".join(sorted(catalog_for(config).languages))
-            code = document.language if document.language != "und" else "not recognised"
-            findings.append(
-                system_finding(
-                    "language.unsupported",
-                    config,
-                    document.path,
-                    f"this document's language ({code}) has no policylint language pack (available: {known}); "
-                    "language-specific rules were skipped. Set `language` in the config to force one.",
-                )
-            )
-        return CheckedFile(file_report(document, pack), findings)
-    for rule, rule_ctx in _rule_runs(config, pack, ctx):
-        if any(_matches(p, rule.id) for p in ignored):
-            continue
-        if rule.spec.profiles is not None and ctx.profile_name not in rule.spec.profiles:
-            continue
-        try:
-            with TIMINGS.timed(rule_label(rule.id)):
-                for hit in rule.check(rule_ctx):
-                    findings.append(_hit_to_finding(hit, rule, document, config))
-        except Exception as exc:  # a rule must never take the file's other findings down with it
-            log.debug("rule %s crashed on %s", rule.id, document.path, exc_info=True)
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            findings.append(
-                system_finding(
-                    "internal.rule-error",
-                    config,
-                    document.path,
-                    f"rule {rule.id} failed on this file: {type(exc).__name__}: {exc} "
-                    f"({Path(where.filename).name}:{where.lineno}); other rules still ran",
-                )
-            )
+        return CheckedFile(file_report(document, pack), _unsupported(document, config))
+    findings: list[Finding] = []
+    for position, rule, rule_ctx in _selected_runs(config, pack, ctx):
+        done = ahead.get(position) if ahead is not None else None
+        findings.extend(done if done is not None else _run_rule(rule, rule_ctx, document, config))
     findings = apply_suppressions(findings, document.directives)
     report = file_report(document, pack)
     report.profile = ctx.profile_name
     return CheckedFile(report, findings)
+
+
+def text_rule_findings(document: Document, config: Config) -> dict[int, list[Finding]]:
+    """The findings of the rules that read only text (``RuleKind.uses_nlp`` false), by rule run,
+    for :func:`check_document`'s ``ahead``: what the runner's helper can do without spaCy
+    (prepare.py). ``document`` has been through :func:`classify` with this config. Empty when a
+    rule asks for spaCy after all (:class:`~policylint.checks.base.NlpRefused`)."""
+    pack, ctx = analyse(document, config, classified=True)
+    if not ctx.supported_language:
+        return {}
+    found: dict[int, list[Finding]] = {}
+    try:
+        for position, rule, rule_ctx in _selected_runs(config, pack, ctx):
+            if not rule.uses_nlp:
+                found[position] = _run_rule(rule, rule_ctx, document, config)
+    except NlpRefused:
+        log.debug("a rule marked uses_nlp = False asked for spaCy on %s", document.path, exc_info=True)
+        return {}
+    return found
+
+
+def _unsupported(document: Document, config: Config) -> list[Finding]:
+    """English vocabulary on a French page would only produce noise: say so once instead."""
+    spec = catalog_for(config).rules.get("language.unsupported")
+    wanted = spec is None or is_selected(spec, config)
+    if not wanted or any(
+        _matches(p, "language.unsupported") for p in _per_file_ignored(document.path, config)
+    ):
+        return []
+    known = ", ".join(sorted(catalog_for(config).languages))
+    code = document.language if document.language != "und" else "not recognised"
+    return [
+        system_finding(
+            "language.unsupported",
+            config,
+            document.path,
+            f"this document's language ({code}) has no policylint language pack (available: {known}); "
+            "language-specific rules were skipped. Set `language` in the config to force one.",
+        )
+    ]
+
+
+def _selected_runs(
+    config: Config, pack: LanguagePack, ctx: CheckContext
+) -> Iterator[tuple[int, RuleKind, CheckContext]]:
+    """The rule runs the document gets (:func:`_rule_runs` less per-file ignores and rules of
+    other profiles), each with its position among all runs: the key of ``ahead``."""
+    ignored = _per_file_ignored(ctx.document.path, config)
+    for position, (rule, rule_ctx) in enumerate(_rule_runs(config, pack, ctx)):
+        if any(_matches(p, rule.id) for p in ignored):
+            continue
+        if rule.spec.profiles is not None and ctx.profile_name not in rule.spec.profiles:
+            continue
+        yield position, rule, rule_ctx
+
+
+def _run_rule(rule: RuleKind, ctx: CheckContext, document: Document, config: Config) -> list[Finding]:
+    """One rule's findings on ``document`` (``ctx`` may be a view of one language's part of it);
+    a crash becomes an ``internal.rule-error`` finding."""
+    findings: list[Finding] = []
+    try:
+        with TIMINGS.timed(rule_label(rule.id)):
+            for hit in rule.check(ctx):
+                findings.append(_hit_to_finding(hit, rule, document, config))
+    except Exception as exc:  # a rule must never take the file's other findings down with it
+        log.debug("rule %s crashed on %s", rule.id, document.path, exc_info=True)
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        findings.append(
+            system_finding(
+                "internal.rule-error",
+                config,
+                document.path,
+                f"rule {rule.id} failed on this file: {type(exc).__name__}: {exc} "
+                f"({Path(where.filename).name}:{where.lineno}); other rules still ran",
+            )
+        )
+    return findings
 
 
 def _rule_runs(
@@ -291,8 +363,10 @@ def file_report(document: Document, pack: LanguagePack) -> FileReport:
     )
 
 
-def check_source(source: str, fmt: str, path: str, config: Config, encoding: str = "utf-8") -> CheckedFile:
-    """Parse and check text already in memory; a parser crash becomes an ``io.parse-error`` finding."""
+def parse_source(
+    source: str, fmt: str, path: str, config: Config, encoding: str = "utf-8"
+) -> Document | CheckedFile:
+    """Parse text already in memory; a parser crash becomes an ``io.parse-error`` result."""
     regex_cache.preload()  # before the parser, spaCy and the rules compile their patterns
     try:
         with TIMINGS.timed("parse"):
@@ -303,7 +377,13 @@ def check_source(source: str, fmt: str, path: str, config: Config, encoding: str
         log.debug("parser crashed on %s", path, exc_info=True)
         return _unparsable(path, fmt, f"could not be parsed as {fmt}: {type(exc).__name__}: {exc}", config)
     document.encoding = encoding
-    return check_document(document, config)
+    return document
+
+
+def check_source(source: str, fmt: str, path: str, config: Config, encoding: str = "utf-8") -> CheckedFile:
+    """Parse and check text already in memory; a parser crash becomes an ``io.parse-error`` finding."""
+    parsed = parse_source(source, fmt, path, config, encoding)
+    return parsed if isinstance(parsed, CheckedFile) else check_document(parsed, config)
 
 
 def _unparsable(path: str, fmt: str, reason: str, config: Config) -> CheckedFile:

@@ -32,6 +32,25 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: Set in a process that must not import spaCy (the runner's helper, see prepare.py): asking
+#: for the pipeline there raises :class:`NlpRefused` instead.
+_nlp_refused = False
+
+
+class NlpRefused(BaseException):
+    """A rule asked for spaCy in a process that refuses it (see :func:`refuse_nlp`).
+
+    A BaseException, not an Exception, on purpose: the engine turns a rule's Exception into an
+    ``internal.rule-error`` finding, and this is no error of the rule's; the helper that set the
+    refusal catches it and leaves the document to a worker that has spaCy.
+    """
+
+
+def refuse_nlp() -> None:
+    """Make every later :attr:`CheckContext.nlp` in this process raise :class:`NlpRefused`."""
+    global _nlp_refused
+    _nlp_refused = True
+
 
 class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -112,6 +131,8 @@ class CheckContext:
 
     @cached_property
     def nlp(self) -> Language:
+        if _nlp_refused:
+            raise NlpRefused(self.document.path)
         from ..nlp import pipeline_for
 
         with TIMINGS.timed("nlp"):  # the first call in a process imports spaCy
@@ -179,6 +200,11 @@ class RuleKind:
     #: only on the sections in the document's language. A single-language document is always
     #: checked whole.
     language_scope: ClassVar[str] = "document"
+    #: False for a kind that reads only the document's text and sections, never spaCy's tokens
+    #: (``ctx.nlp``, ``ctx.spacy_doc``, phrase matching): the runner may then run it ahead, in a
+    #: helper process that has not imported spaCy (see prepare.py). True, the safe default, for
+    #: any kind that does not say.
+    uses_nlp: ClassVar[bool] = True
 
     def __init__(self, spec: RuleSpec, params: BaseModel, language: LanguagePack) -> None:
         self.spec = spec

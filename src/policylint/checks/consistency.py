@@ -231,6 +231,7 @@ class ConsistentPeriods(RuleKind):
     """Different periods stated for the same commitment (return window, refund timing)."""
 
     kind = "consistent-periods"
+    uses_nlp = False
     Params = PeriodsParams
     language_keys = _PERIOD_KEYS
 
@@ -310,6 +311,7 @@ class ConsistentDates(RuleKind):
     """
 
     kind = "consistent-dates"
+    uses_nlp = False
     Params = DatesParams
     language_keys = ("history_titles", "history_phrases", "effective_words", "updated_words")
 
@@ -418,6 +420,7 @@ class ConsistentContacts(RuleKind):
     """
 
     kind = "consistent-contacts"
+    uses_nlp = False
     Params = ContactsParams
     language_keys = ("role_groups", "topic_words", "contact_phrases")
 

@@ -983,6 +983,7 @@ class ContactChannels(RuleKind):
     """
 
     kind = "contact-channels"
+    uses_nlp = False
     Params = ContactChannelsParams
     language_keys = _CHANNEL_KEYS
 
@@ -1090,6 +1091,7 @@ class ContactSectionChannel(RuleKind):
     """
 
     kind = "contact-section-channel"
+    uses_nlp = False
     Params = ContactSectionChannelParams
     language_keys = _CHANNEL_KEYS
 
@@ -1167,6 +1169,7 @@ class ResponseTime(RuleKind):
     """
 
     kind = "response-time"
+    uses_nlp = False
     Params = ResponseTimeParams
     language_keys = _RESPONSE_KEYS
 

@@ -18,6 +18,7 @@ class AmbiguousDate(RuleKind):
     """Numeric dates that read differently in Europe and the US."""
 
     kind = "ambiguous-date"
+    uses_nlp = False
     language_scope = "section"
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
@@ -51,6 +52,7 @@ class EffectiveDate(RuleKind):
     """A policy must say from when it applies, and that date must be reviewed regularly."""
 
     kind = "effective-date"
+    uses_nlp = False
     Params = EffectiveDateParams
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:

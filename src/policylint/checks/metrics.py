@@ -49,6 +49,7 @@ class ReadabilityParams(BaseModel):
 
 class Readability(RuleKind):
     kind = "readability"
+    uses_nlp = False
     Params = ReadabilityParams
     language_keys = ("limits",)
 

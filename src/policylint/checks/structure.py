@@ -28,6 +28,7 @@ class RequiredSection(RuleKind):
     """Reports a required kind of section that the document lacks (one finding per kind)."""
 
     kind = "required-section"
+    uses_nlp = False
     Params = RequiredSectionParams
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
@@ -47,6 +48,7 @@ class EmptySection(RuleKind):
     """Reports a heading with nothing under it: a placeholder someone forgot to fill in."""
 
     kind = "empty-section"
+    uses_nlp = False
     language_scope = "section"  # said in the section's language
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
@@ -60,6 +62,7 @@ class MissingPart(RuleKind):
     """Reports each part the document's profile requires that the document never addresses."""
 
     kind = "profile-part"
+    uses_nlp = False
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         parts = required_parts(ctx.profile)

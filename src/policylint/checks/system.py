@@ -13,6 +13,7 @@ from .base import CheckContext, Hit, RuleKind
 
 class SystemRule(RuleKind):
     kind = "system"
+    uses_nlp = False
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         return iter(())
