@@ -27,9 +27,11 @@ from pydantic import BaseModel
 from . import heap, nlp
 from .cache import ResultCache, packs_digest
 from .config import Config
+from .document import Document
 from .engine import CheckedFile
 from .findings import FileReport, Finding
 from .parsers import format_for_path
+from .prepare import Prepared, helper
 from .reader import ReadError, display_path, read_bytes
 from .timings import TIMINGS
 
@@ -98,13 +100,23 @@ def _from_json(data: bytes) -> CheckedFile | None:
     return CheckedFile(entry.file, entry.findings)
 
 
-def _check_task(task: Task) -> tuple[CheckedFile, dict[str, float]]:
+#: What a helper prepared (see prepare.py), by task index: set in the parent just before the
+#: workers fork, so each worker inherits it; cleared when the pool is done.
+_prepared = Prepared()
+
+
+def _check_task(task: Task, prepared: int | None = None) -> tuple[CheckedFile, dict[str, float]]:
     """Check one file; also return the seconds it added to this process's timings (a worker
-    sends them back to the parent with the result)."""
+    sends them back to the parent with the result). ``prepared``: the task's index in
+    ``_prepared``, whose document is read, parsed and classified already."""
     from .api import check_file
+    from .engine import check_document
 
     before = dict(TIMINGS.seconds)
-    checked = check_file(task.path, task.config, task.fmt, task.display)
+    if prepared is not None and isinstance(document := _prepared.loaded.get(prepared), Document):
+        checked = check_document(document, task.config, classified=True, ahead=_prepared.ahead.get(prepared))
+    else:
+        checked = check_file(task.path, task.config, task.fmt, task.display)
     spent = {label: value - before.get(label, 0.0) for label, value in TIMINGS.seconds.items()}
     return checked, {label: value for label, value in spent.items() if value > 0}
 
@@ -171,22 +183,43 @@ def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, Checke
     forking = multiprocessing.get_start_method(allow_none=True) in (None, "fork") and sys.platform.startswith(
         "linux"
     )
+    ready = Prepared()
     if forking:
-        before, started = dict(TIMINGS.seconds), time.perf_counter()
-        _warm_up(pending)
-        TIMINGS.seconds = before  # the sample document's parse and rules are warm-up, not work
-        TIMINGS.add({"warm-up": time.perf_counter() - started})
+        with helper(pending) if _helper_pays() else contextlib.nullcontext(Prepared) as collect:
+            before, started = dict(TIMINGS.seconds), time.perf_counter()
+            _warm_up(pending)
+            TIMINGS.seconds = before  # the sample document's parse and rules are warm-up, not work
+            TIMINGS.add({"warm-up": time.perf_counter() - started})
+            ready = collect()
     try:
-        _run_pool(pending, jobs, done)
+        _run_pool(pending, jobs, done, ready)
     finally:
+        _prepared.loaded, _prepared.ahead = {}, {}
         if forking and not nlp.FREEZE_HEAP:
             gc.unfreeze()  # a library caller's later garbage is collectable again
 
 
-def _run_pool(pending: list[Task], jobs: int, done: Callable[[Task, CheckedFile], None]) -> None:
+def _helper_pays() -> bool:
+    """Whether to fork a helper (prepare.py) for the warm-up: only a warm-up that imports spaCy
+    lasts long enough to be worth it (a library caller's second run, or the server, has it)."""
+    return "spacy" not in sys.modules
+
+
+def _run_pool(
+    pending: list[Task], jobs: int, done: Callable[[Task, CheckedFile], None], ready: Prepared
+) -> None:
+    """Check ``pending`` in ``jobs`` worker processes; ``ready``: what a helper prepared, by
+    index in ``pending``."""
+    TIMINGS.add(ready.seconds)
+    for index, result in ready.loaded.items():
+        if isinstance(result, CheckedFile):
+            done(pending[index], result)  # unreadable or unparsable: nothing left to check
+    _prepared.loaded, _prepared.ahead = ready.loaded, ready.ahead
     with _pool(jobs) as pool:
         futures: dict[Future[tuple[CheckedFile, dict[str, float]]], Task] = {
-            pool.submit(_check_task, t): t for t in pending
+            pool.submit(_check_task, task, index if index in ready.loaded else None): task
+            for index, task in enumerate(pending)
+            if not isinstance(ready.loaded.get(index), CheckedFile)
         }
         broken: list[Task] = []
         for future, task in futures.items():
