@@ -54,10 +54,11 @@ log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("<BIQ")  # record kind, task index, payload length
 _LOADED, _AHEAD = 1, 2
-#: The helper stops after writing this much: the parent holds what it reads until the workers
-#: fork, and a run's memory must not grow with its files (in half a second of parsing a helper
-#: writes a few MB; only a handful of very large files could reach this).
-MAX_BYTES = 32 * 2**20
+#: The helper stops after writing this much: the parent holds what it reads (about three times
+#: as much once unpickled) until the run ends, and a run's memory must not grow with its files.
+#: In the half second a warm-up lasts here, a helper writes 1-2 MB (1.2 MB for all 34 files of
+#: the 62k-word set); only a much slower warm-up or very large files get near this.
+MAX_BYTES = 16 * 2**20
 
 
 @dataclass
