@@ -201,8 +201,8 @@ def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, Checke
 
 def _helper_pays() -> bool:
     """Whether to fork a helper (prepare.py) for the warm-up: only a warm-up that imports spaCy
-    lasts long enough to be worth it (a library caller's second run, or the server, has it), and
-    only a second core lets the helper work while the parent does."""
+    lasts long enough to be worth it (in a library caller's second run, or the server, spaCy is
+    imported already), and only a second core lets the helper work while the parent does."""
     return "spacy" not in sys.modules and default_jobs() > 1
 
 
