@@ -175,8 +175,7 @@ class _Writer:
         before = dict(TIMINGS.seconds)
         try:
             value = make()
-            spent = {k: v - before.get(k, 0.0) for k, v in TIMINGS.seconds.items() if v > before.get(k, 0.0)}
-            payload = pickle.dumps((value, spent), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps((value, TIMINGS.since(before)), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # RecursionError pickling a deep tree, say: the worker checks the file
             return None  # from scratch and reports it as it always has
         _write_all(self._out, _HEADER.pack(kind, index, len(payload)) + payload)  # a full disk ends it

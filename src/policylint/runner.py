@@ -117,8 +117,7 @@ def _check_task(task: Task, prepared: int | None = None) -> tuple[CheckedFile, d
         checked = check_document(document, task.config, classified=True, ahead=_prepared.ahead.get(prepared))
     else:
         checked = check_file(task.path, task.config, task.fmt, task.display)
-    spent = {label: value - before.get(label, 0.0) for label, value in TIMINGS.seconds.items()}
-    return checked, {label: value for label, value in spent.items() if value > 0}
+    return checked, TIMINGS.since(before)
 
 
 def _crash_result(task: Task) -> CheckedFile:

@@ -48,6 +48,12 @@ class Timings:
         taken, self.seconds = self.seconds, {}
         return taken
 
+    def since(self, before: Mapping[str, float]) -> dict[str, float]:
+        """The seconds recorded since ``before`` (a copy of :attr:`seconds`), by label: what a
+        worker or the warm-up helper sends back with each result."""
+        grown = {label: value - before.get(label, 0.0) for label, value in self.seconds.items()}
+        return {label: value for label, value in grown.items() if value > 0}
+
     def add(self, other: Mapping[str, float]) -> None:
         for label, seconds in other.items():
             self.seconds[label] = self.seconds.get(label, 0.0) + seconds
