@@ -161,6 +161,37 @@ def test_a_parallel_run_with_the_helper_matches_a_serial_run(
     assert runner._prepared.loaded == {}  # released once the pool is done
 
 
+@pytest.mark.parametrize("finish", [True, False], ids=["helper-finishes", "helper-killed"])
+def test_a_one_process_run_with_the_helper_matches_one_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, finish: bool
+) -> None:
+    """Below the pool's threshold (a pre-commit run on a few files) the helper prepares files
+    while this process imports spaCy; an explicit ``jobs=1`` means one process, no helper."""
+    files = _policies(tmp_path / "docs")
+    config = Config(today=TODAY)
+    tasks = [make_task(f, config, None) for f in files]
+    monkeypatch.setattr(runner, "_helper_pays", lambda: True)
+    forked: list[prepare.Prepared] = []
+    alongside = runner._alongside
+
+    def spy(start_up: Any, pending: Any) -> prepare.Prepared:
+        forked.append(alongside(start_up, pending))
+        return forked[-1]
+
+    monkeypatch.setattr(runner, "_alongside", spy)
+    alone = runner.run_tasks(tasks, jobs=1)
+    assert forked == []
+    if finish:
+        monkeypatch.setattr(prepare, "_stop", lambda process: process.join())
+    helped = runner.run_tasks(tasks)  # 23 small files: below the pool's threshold
+    assert runner.workers_used() == 1
+    assert helped == alone
+    (ready,) = forked
+    if finish:
+        assert len(ready.loaded) == len(files) and len(ready.ahead) == len(files) - 1
+    assert runner._prepared.loaded == {}
+
+
 def test_the_helper_never_imports_spacy(tmp_path: Path) -> None:
     """A kind marked ``uses_nlp = False`` that imported spaCy by itself would slow every helper
     down instead of failing: run the helper's loop over every kind of file in a fresh interpreter

@@ -179,30 +179,76 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 
 def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, CheckedFile], None]) -> None:
     pending = list(tasks)
-    forking = multiprocessing.get_start_method(allow_none=True) in (None, "fork") and sys.platform.startswith(
-        "linux"
-    )
     ready = Prepared()
-    if forking:
-        with helper(pending) if _helper_pays() else contextlib.nullcontext(Prepared) as collect:
+    if _forking():
+
+        def warm_up() -> None:
             before, started = dict(TIMINGS.seconds), time.perf_counter()
             _warm_up(pending)
             TIMINGS.seconds = before  # the sample document's parse and rules are warm-up, not work
             TIMINGS.add({"warm-up": time.perf_counter() - started})
-            ready = collect()
+
+        ready = _alongside(warm_up, pending)
     try:
         _run_pool(pending, jobs, done, ready)
     finally:
         _prepared.loaded, _prepared.ahead = {}, {}
-        if forking and not nlp.FREEZE_HEAP:
+        if _forking() and not nlp.FREEZE_HEAP:
             gc.unfreeze()  # a library caller's later garbage is collectable again
 
 
+def _run_serial(pending: list[Task], done: Callable[[Task, CheckedFile], None], *, helped: bool) -> None:
+    """Check ``pending`` in this process. ``helped``: while this process imports spaCy, a helper
+    may prepare the files on another core (what a one-file pre-commit run spends most on besides
+    spaCy: parsing, classifying, the rules that need no spaCy, and their first-use set-up). The
+    import then happens before anything says a file needs spaCy: a run whose files are all
+    unreadable or in a language without a pack pays for it in vain (0.3 s), every other run
+    needed it anyway."""
+    # Nothing to check (every file came from the cache) must not import spaCy.
+    ready = _alongside(_import_spacy, pending) if helped and pending else Prepared()
+    TIMINGS.add(ready.seconds)
+    _prepared.loaded, _prepared.ahead = ready.loaded, ready.ahead
+    try:
+        for index, task in enumerate(pending):
+            result = ready.loaded.get(index)
+            if isinstance(result, CheckedFile):
+                done(task, result)  # unreadable or unparsable: nothing left to check
+            else:  # this process's TIMINGS already has the seconds _check_task returns
+                done(task, _check_task(task, index if result is not None else None)[0])
+    finally:
+        _prepared.loaded, _prepared.ahead = {}, {}
+
+
+def _import_spacy() -> None:
+    from .spacy_import import import_spacy
+
+    with TIMINGS.timed("nlp"):
+        import_spacy()
+
+
+def _forking() -> bool:
+    return multiprocessing.get_start_method(allow_none=True) in (None, "fork") and sys.platform.startswith(
+        "linux"
+    )
+
+
+def _alongside(start_up: Callable[[], None], pending: list[Task]) -> Prepared:
+    """Run ``start_up`` (this process's spaCy import, and the rest of its warm-up) while a helper
+    prepares ``pending`` on another core (prepare.py), if that pays; what the helper finished."""
+    if not _helper_pays():
+        start_up()
+        return Prepared()
+    with helper(pending) as collect:
+        start_up()
+        return collect()
+
+
 def _helper_pays() -> bool:
-    """Whether to fork a helper (prepare.py) for the warm-up: only a warm-up that imports spaCy
-    lasts long enough to be worth it (in a library caller's second run, or the server, spaCy is
-    imported already), and only a second core lets the helper work while the parent does."""
-    return "spacy" not in sys.modules and default_jobs() > 1
+    """Whether to fork a helper (prepare.py): only a start-up that imports spaCy lasts long
+    enough to be worth it (in a library caller's second run, or the server, spaCy is imported
+    already), only a second core lets the helper work while this process does, and only Linux
+    forks without surprises."""
+    return "spacy" not in sys.modules and default_jobs() > 1 and _forking()
 
 
 def _run_pool(
@@ -302,8 +348,8 @@ def run_tasks(
         # Largest files first: a big file started last would leave the other workers idle at the end.
         _run_parallel(sorted(pending, key=lambda t: sizes[id(t)], reverse=True), workers, done)
     else:
-        for _, task in misses:
-            done(task, _check_task(task)[0])  # this process's TIMINGS already has its seconds
+        # An explicit --jobs 1 (and the library default) means one process: no helper either.
+        _run_serial(pending, done, helped=jobs is None)
     return [results[i] for i in range(len(tasks))]
 
 
