@@ -1,27 +1,28 @@
-"""Prepare files in a helper process while the parent warms up.
+"""Prepare files in a helper process while this one imports spaCy.
 
-Before a parallel run forks its workers, the parent spends about half a second on work no file
-can use yet: importing spaCy, building the pipeline, the warm-up check (``runner._warm_up``).
-On a multi-core machine the other cores sit idle meanwhile. Much of checking a file needs no
-spaCy: reading and parsing it into sections, settling its language and section kinds
-(``api.load_file``, ``engine.classify``), and the rules whose kind reads only text and
+A cold run spends about half a second on start-up no file can use yet: importing spaCy, and in a
+parallel run building the pipeline and the warm-up check (``runner._warm_up``) before the
+workers fork. On a multi-core machine the other cores sit idle meanwhile. Much of checking a
+file needs no spaCy: reading and parsing it into sections, settling its language and section
+kinds (``api.load_file``, ``engine.classify``), and the rules whose kind reads only text and
 sections (``RuleKind.uses_nlp`` false: readability, required sections, contact channels, dates,
-consistency; ``engine.text_rule_findings``). A helper forked before spaCy's import does that in
-the idle stretch: first reading, parsing and classifying every file in the order the workers
-will take them, then the spaCy-free rules, file by file. The workers, forked once the helper's
-results are in, inherit them: a prepared document is not parsed again, and rules whose findings
-came ahead are not run again.
+consistency; ``engine.text_rule_findings``), with their first-use set-up. A helper forked before
+spaCy's import does that in the idle stretch: first reading, parsing and classifying every file
+in the order they will be checked, then the spaCy-free rules, file by file. What it finished is
+then used instead of being done again: by the workers, which fork after it and inherit it, or by
+this process itself in a one-process run (a pre-commit run on a few files).
 
 Results travel through an anonymous temporary file, one length-prefixed pickle per step, so the
-helper never blocks on a full pipe while the parent is busy. When the warm-up ends the parent
+helper never blocks on a full pipe while the parent is busy. When its start-up ends the parent
 kills the helper wherever it is and reads the complete records; a step it was in the middle
-of, or never reached, or could not pickle, is done by the worker as if there were no helper. A
+of, or never reached, or could not pickle, is done later as if there were no helper. A
 file checked from what the helper prepared gets exactly the findings ``api.check_file`` gives
 (tests/test_prepare.py). The helper refuses spaCy (``checks.base.refuse_nlp``): a kind wrongly
-marked as needing none leaves that document's rules to the workers instead of importing spaCy.
+marked as needing none leaves that document's rules to be run later instead of importing spaCy.
 
-Measured (docs/benchmarks.md): on the 62k-word benchmark (34 files, 2 cores) the helper
-prepares every file and runs the spaCy-free rules of a few of them before the warm-up ends.
+Measured (docs/benchmarks.md, 2 cores): on the 62k-word benchmark (34 files) the helper prepares
+every file and runs the spaCy-free rules of a few of them before the warm-up ends; for one small
+file it is done long before spaCy's import is.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def helper(tasks: Sequence[Task]) -> Iterator[Callable[[], Prepared]]:
             )
             process.start()
         except Exception:
-            log.debug("no helper process; the workers prepare every file", exc_info=True)
+            log.debug("no helper process; every file is prepared as usual", exc_info=True)
             yield Prepared
             return
         stack.callback(_stop, process)
@@ -115,7 +116,7 @@ def helper(tasks: Sequence[Task]) -> Iterator[Callable[[], Prepared]]:
 def _stop(process: BaseProcess) -> None:
     if process.exitcode is None:
         with contextlib.suppress(ProcessLookupError):
-            process.kill()  # a file it is in the middle of is left to the workers
+            process.kill()  # a file it is in the middle of is done later, as usual
         process.join()
 
 
@@ -148,7 +149,7 @@ def _work(tasks: list[Task], fd: int) -> None:
     """The helper: read, parse and classify every task, then run the rules that need no spaCy on
     each document, appending a record to the shared file after each step of each file."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the helper
-    refuse_nlp()  # a rule wrongly marked as needing no spaCy is left to the workers
+    refuse_nlp()  # a rule wrongly marked as needing no spaCy is run later, as usual
     with contextlib.suppress(OSError), os.fdopen(os.dup(fd), "wb", buffering=0) as out:
         records = _Writer(out)
         documents: dict[int, Document] = {}
