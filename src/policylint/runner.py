@@ -100,15 +100,15 @@ def _from_json(data: bytes) -> CheckedFile | None:
     return CheckedFile(entry.file, entry.findings)
 
 
-#: What a helper prepared (see prepare.py), by task index: set in the parent just before the
-#: workers fork, so each worker inherits it; cleared when the pool is done.
+#: What a helper prepared (see prepare.py), by task index: set before the workers fork (so each
+#: inherits it) or before this process checks the files itself; cleared when they are checked.
 _prepared = Prepared()
 
 
 def _check_task(task: Task, prepared: int | None = None) -> tuple[CheckedFile, dict[str, float]]:
     """Check one file; also return the seconds it added to this process's timings (a worker
     sends them back to the parent with the result). ``prepared``: the task's index in
-    ``_prepared``, whose document is read, parsed and classified already."""
+    ``_prepared``, where a document the helper read, parsed and classified may be waiting."""
     from .api import check_file
     from .engine import check_document
 
@@ -180,7 +180,8 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, CheckedFile], None]) -> None:
     pending = list(tasks)
     ready = Prepared()
-    if _forking():
+    forking = _forking()
+    if forking:
 
         def warm_up() -> None:
             before, started = dict(TIMINGS.seconds), time.perf_counter()
@@ -193,7 +194,7 @@ def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, Checke
         _run_pool(pending, jobs, done, ready)
     finally:
         _prepared.loaded, _prepared.ahead = {}, {}
-        if _forking() and not nlp.FREEZE_HEAP:
+        if forking and not nlp.FREEZE_HEAP:
             gc.unfreeze()  # a library caller's later garbage is collectable again
 
 
@@ -206,17 +207,25 @@ def _run_serial(pending: list[Task], done: Callable[[Task, CheckedFile], None], 
     needed it anyway."""
     # Nothing to check (every file came from the cache) must not import spaCy.
     ready = _alongside(_import_spacy, pending) if helped and pending else Prepared()
-    TIMINGS.add(ready.seconds)
-    _prepared.loaded, _prepared.ahead = ready.loaded, ready.ahead
     try:
-        for index, task in enumerate(pending):
-            result = ready.loaded.get(index)
-            if isinstance(result, CheckedFile):
-                done(task, result)  # unreadable or unparsable: nothing left to check
-            else:  # this process's TIMINGS already has the seconds _check_task returns
-                done(task, _check_task(task, index if result is not None else None)[0])
+        for index, task in _adopt(ready, pending, done):
+            done(task, _check_task(task, index)[0])  # this process's TIMINGS already has its seconds
     finally:
         _prepared.loaded, _prepared.ahead = {}, {}
+
+
+def _adopt(
+    ready: Prepared, pending: list[Task], done: Callable[[Task, CheckedFile], None]
+) -> list[tuple[int, Task]]:
+    """Take over what a helper prepared: count its seconds, finish the files it found unreadable
+    or unparsable, publish its documents in ``_prepared`` for :func:`_check_task`; the tasks left
+    to check, with their indexes."""
+    TIMINGS.add(ready.seconds)
+    for index, result in ready.loaded.items():
+        if isinstance(result, CheckedFile):
+            done(pending[index], result)
+    _prepared.loaded, _prepared.ahead = ready.loaded, ready.ahead
+    return [(i, task) for i, task in enumerate(pending) if not isinstance(ready.loaded.get(i), CheckedFile)]
 
 
 def _import_spacy() -> None:
@@ -256,16 +265,10 @@ def _run_pool(
 ) -> None:
     """Check ``pending`` in ``jobs`` worker processes; ``ready``: what a helper prepared, by
     index in ``pending``."""
-    TIMINGS.add(ready.seconds)
-    for index, result in ready.loaded.items():
-        if isinstance(result, CheckedFile):
-            done(pending[index], result)  # unreadable or unparsable: nothing left to check
-    _prepared.loaded, _prepared.ahead = ready.loaded, ready.ahead
+    unfinished = _adopt(ready, pending, done)
     with _pool(jobs) as pool:
         futures: dict[Future[tuple[CheckedFile, dict[str, float]]], Task] = {
-            pool.submit(_check_task, task, index if index in ready.loaded else None): task
-            for index, task in enumerate(pending)
-            if not isinstance(ready.loaded.get(index), CheckedFile)
+            pool.submit(_check_task, task, index): task for index, task in unfinished
         }
         broken: list[Task] = []
         for future, task in futures.items():
