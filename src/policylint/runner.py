@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -193,7 +193,6 @@ def _run_parallel(tasks: Sequence[Task], jobs: int, done: Callable[[Task, Checke
     try:
         _run_pool(pending, jobs, done, ready)
     finally:
-        _prepared.loaded, _prepared.ahead = {}, {}
         if forking and not nlp.FREEZE_HEAP:
             gc.unfreeze()  # a library caller's later garbage is collectable again
 
@@ -207,25 +206,30 @@ def _run_serial(pending: list[Task], done: Callable[[Task, CheckedFile], None], 
     needed it anyway."""
     # Nothing to check (every file came from the cache) must not import spaCy.
     ready = _alongside(_import_spacy, pending) if helped and pending else Prepared()
-    try:
-        for index, task in _adopt(ready, pending, done):
+    with _adopted(ready, pending, done) as unfinished:
+        for index, task in unfinished:
             done(task, _check_task(task, index)[0])  # this process's TIMINGS already has its seconds
-    finally:
-        _prepared.loaded, _prepared.ahead = {}, {}
 
 
-def _adopt(
+@contextlib.contextmanager
+def _adopted(
     ready: Prepared, pending: list[Task], done: Callable[[Task, CheckedFile], None]
-) -> list[tuple[int, Task]]:
+) -> Iterator[list[tuple[int, Task]]]:
     """Take over what a helper prepared: count its seconds, finish the files it found unreadable
-    or unparsable, publish its documents in ``_prepared`` for :func:`_check_task`; the tasks left
-    to check, with their indexes."""
+    or unparsable, publish its documents in ``_prepared`` for :func:`_check_task` (workers forked
+    inside the context inherit them) until the context ends; yields the tasks left to check,
+    with their indexes."""
     TIMINGS.add(ready.seconds)
     for index, result in ready.loaded.items():
         if isinstance(result, CheckedFile):
             done(pending[index], result)
     _prepared.loaded, _prepared.ahead = ready.loaded, ready.ahead
-    return [(i, task) for i, task in enumerate(pending) if not isinstance(ready.loaded.get(i), CheckedFile)]
+    try:
+        yield [
+            (i, task) for i, task in enumerate(pending) if not isinstance(ready.loaded.get(i), CheckedFile)
+        ]
+    finally:
+        _prepared.loaded, _prepared.ahead = {}, {}
 
 
 def _import_spacy() -> None:
@@ -265,8 +269,7 @@ def _run_pool(
 ) -> None:
     """Check ``pending`` in ``jobs`` worker processes; ``ready``: what a helper prepared, by
     index in ``pending``."""
-    unfinished = _adopt(ready, pending, done)
-    with _pool(jobs) as pool:
+    with _adopted(ready, pending, done) as unfinished, _pool(jobs) as pool:
         futures: dict[Future[tuple[CheckedFile, dict[str, float]]], Task] = {
             pool.submit(_check_task, task, index): task for index, task in unfinished
         }
