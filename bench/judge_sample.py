@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import random
 import sys
@@ -32,8 +33,11 @@ CONTEXT_LINES = 3
 
 
 def _key(finding: dict[str, Any]) -> str:
+    """Path below shared/, rule, line, column and a digest of the message: one rule may report
+    two findings at one place (a regulation's missing elements), and each is judged apart."""
     path = finding["path"].split("shared/", 1)[-1]
-    return f"{path}|{finding['rule']}|{finding['line']}|{finding['column']}"
+    digest = hashlib.sha1(finding["message"].encode("utf-8")).hexdigest()[:6]
+    return f"{path}|{finding['rule']}|{finding['line']}|{finding['column']}|{digest}"
 
 
 def _context(path: str, line: int) -> str:
@@ -112,7 +116,7 @@ def score(judged: Path, markdown: bool) -> int:
         precision = counts["TP"] / total if total else 0.0
         if markdown:
             return f"| {name} | {total} | {counts['TP']} | {counts['debatable']} | {counts['FP']} | {precision:.0%} |"
-        return f"{name:40} {total:>4} TP {counts['TP']:>3} deb {counts['debatable']:>3} FP {counts['FP']:>3}  {precision:.0%}"
+        return f"{name:40} judged {total:>3}  TP {counts['TP']:>3}  debatable {counts['debatable']:>3}  FP {counts['FP']:>3}  precision {precision:.0%}"
 
     if markdown:
         print("| rule | judged | right | debatable | wrong | precision |\n|---|---|---|---|---|---|")

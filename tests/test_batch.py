@@ -121,10 +121,10 @@ def test_a_crash_outside_the_rules_is_one_documents_error(monkeypatch: pytest.Mo
 
     real = engine.check_document
 
-    def flaky(document: Any, config: Config) -> Any:
+    def flaky(document: Any, config: Config, **options: Any) -> Any:
         if document.path == "boom.md":
             raise MemoryError("simulated")
-        return real(document, config)
+        return real(document, config, **options)
 
     monkeypatch.setattr(engine, "check_document", flaky)
     results = lint_batch([("boom.md", "# Terms\n\nHello.\n"), str(POLICIES[0])], CONFIG)

@@ -18,6 +18,8 @@ EN = CATALOG.languages["en"]
 
 
 def findings(text: str, select: str = "consistency", **config: Any) -> list[tuple[str, int, int, str]]:
+    # Untitled texts: held to the customer-service profile, as a shop's config would.
+    config.setdefault("default_profile", "customer-service")
     report = check_text(text, "markdown", Config(select=[select], today=TODAY, **config))
     return [(f.rule, f.line, f.column, f.message) for f in report.findings]
 

@@ -310,7 +310,7 @@ def test_a_pack_without_message_values_falls_back_to_english(tmp_path: Path) -> 
         ("nb", "Angrerett og retur", "returns-policy"),
         ("nb", "Brukervilkår", "terms"),
         ("nb", "Salgsbetingelser", "customer-service"),
-        ("nb", "Opphavsrett", "other-policy"),
+        ("nb", "Opphavsrett", "copyright-policy"),
         ("hr", "Politika privatnosti", "privacy-notice"),
         ("hr", "Izjava o zaštiti osobnih podataka", "privacy-notice"),
         ("hr", "Pravila povrata", "returns-policy"),

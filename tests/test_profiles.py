@@ -33,9 +33,9 @@ def _profile(text: str, path: str = "policy.md", **config: object) -> str:
         ("Terms of Service", "terms"),
         ("Mozilla Subscription Services | Terms of Service", "terms"),
         ("Customer Service Policy", "customer-service"),
-        ("DMCA Takedown Policy", "other-policy"),
+        ("DMCA Takedown Policy", "copyright-policy"),
         ("Security overview", "other-policy"),
-        ("Our promises to you", "customer-service"),  # no profile named: the default
+        ("Our promises to you", "generic"),  # no profile named: the default, which requires nothing
     ],
 )
 def test_profile_from_title(title: str, profile: str) -> None:
@@ -57,7 +57,7 @@ def test_profiles_by_path_glob(tmp_path: Path) -> None:
     assert (
         _profile("# Welcome\n\nText.\n", "legal/privacy-eu.md", profiles=config.profiles) == "privacy-notice"
     )
-    assert _profile("# Welcome\n\nText.\n", "legal/terms.md", profiles=config.profiles) == "customer-service"
+    assert _profile("# Welcome\n\nText.\n", "legal/notes.md", profiles=config.profiles) == "generic"
 
 
 PRIVACY_NOTICE = """# Privacy Notice

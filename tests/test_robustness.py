@@ -639,7 +639,9 @@ def test_line_breaks_map_whole_and_attribute_lists_leave_no_leading_space() -> N
         (block,) = [b for _, b in document.blocks()]
         assert block.text == "We reply promptly."
         assert document.lines.position(block.source_start) == (3, 1), repr(newline)
-        report = check_text(source, "markdown", CONFIG)
+        report = check_text(
+            source, "markdown", CONFIG.model_copy(update={"default_profile": "customer-service"})
+        )
         assert {(f.line, f.column) for f in report.findings if f.rule.startswith("sections.")} == {(3, 1)}
 
 

@@ -96,7 +96,7 @@ def test_can_spam_elements_in_other_words_are_not_flagged() -> None:
 
 
 def test_required_sections_follow_config() -> None:
-    text = "# Policy\n\n## Privacy\n\nWe keep your data safe.\n"
+    text = "# Customer service policy\n\n## Privacy\n\nWe keep your data safe.\n"
     found = {r for r, _ in _rules(text, select=["sections"])}
     assert found == {"sections.missing-returns", "sections.missing-contact", "sections.missing-complaints"}
     assert _rules(text, select=["sections"], required_sections=["privacy"]) == []

@@ -23,7 +23,8 @@ ahead of the first batch.
 
 Identical documents are common in a crawl (one privacy notice served under many URLs). With
 ``dedup=True`` (the default) a worker process remembers the results of the documents it checked,
-keyed by a SHA-256 of the content, the format, the document's title (which decides its profile)
+keyed by a SHA-256 of the content, the format, the document's profile and why (a file name can
+name the kind)
 and the configuration; a repeat is not checked again but gets a copy of the earlier result under
 its own name, with ``duplicate_of`` naming the original. Configurations that depend on paths
 (``per_file_ignores``, ``[[profiles]]``) switch this off.
@@ -72,6 +73,8 @@ class DocumentResult(TypedDict):
     language: str | None
     #: Detected (or configured) profile, e.g. ``privacy-notice``.
     profile: str | None
+    #: Why that profile: config, title, path, content or default (see FileReport.profile_source).
+    profile_source: str | None
     words: int
     #: Encoding assumed for bytes that were not plain UTF-8.
     encoding: str | None
@@ -137,6 +140,7 @@ def report_from_results(results: Iterable[DocumentResult]) -> Report:
                 language=result["language"],
                 words=result["words"],
                 profile=result["profile"],
+                profile_source=result.get("profile_source"),
                 encoding=result["encoding"],
                 sections=[SectionInfo.model_validate(s) for s in result["sections"]],
             )
@@ -286,9 +290,8 @@ def _load(doc: _Doc, max_bytes: int) -> tuple[bytes, str, str]:
 
 
 def _lint_one(doc: _Doc, config: Config, settings: str | None) -> DocumentResult:
-    from .engine import check_document, check_source
+    from .engine import analyse, check_document, check_source, classify
     from .parsers import parse
-    from .profiles import document_title
     from .reader import ReadError
 
     try:
@@ -300,7 +303,12 @@ def _lint_one(doc: _Doc, config: Config, settings: str | None) -> DocumentResult
         document = parse(text, doc.fmt, doc.name)
     except Exception:  # check_source reports it exactly as the CLI does
         return _result(check_source(text, doc.fmt, doc.name, config, encoding), sha)
-    key = (sha, doc.fmt, document_title(document), settings) if settings is not None else None
+    key = None
+    if settings is not None:
+        # The name matters only through the profile it gives (a file name can name the kind).
+        classify(document, config)
+        _, ctx = analyse(document, config, classified=True)
+        key = (sha, doc.fmt, f"{ctx.profile_name}/{ctx.profile_source}", settings)
     if key is not None:
         with _MEMO_LOCK:
             seen = _MEMO.get(key)
@@ -309,7 +317,7 @@ def _lint_one(doc: _Doc, config: Config, settings: str | None) -> DocumentResult
         if seen is not None:
             return _renamed(seen, doc.name)
     document.encoding = encoding
-    result = _result(check_document(document, config), sha)
+    result = _result(check_document(document, config, classified=key is not None), sha)
     if key is not None and not any(f["rule"].startswith("internal.") for f in result["findings"]):
         with _MEMO_LOCK:
             _MEMO[key] = result
@@ -326,6 +334,7 @@ def _result(checked: CheckedFile, sha: str | None) -> DocumentResult:
         format=file.format,
         language=file.language,
         profile=file.profile,
+        profile_source=file.profile_source,
         words=file.words,
         encoding=file.encoding,
         sha256=sha,

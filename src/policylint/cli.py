@@ -437,6 +437,15 @@ def _stderr_console() -> Any:
     return Console(file=sys.stderr)
 
 
+_PROFILE_SOURCE_LABELS = {
+    "config": "config",
+    "title": "title",
+    "path": "file name",
+    "content": "sections' content",
+    "default": "default: no title, file name or content named a kind",
+}
+
+
 def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
     from .config import ConfigResolver
     from .engine import analyse
@@ -489,6 +498,8 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
             "format": document.format,
             "language": pack.code,
             "profile": ctx.profile_name,
+            "profile_source": ctx.profile_source,
+            "profile_evidence": ctx.profile_evidence,
             "requires": requirements,
             "sections": [node(s) for s in document.root.children],
         }
@@ -498,7 +509,10 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
     from rich.tree import Tree
 
     label = ctx.profile.label if ctx.profile else ctx.profile_name
-    tree = Tree(f"[bold]{path}[/] ({document.format}, {pack.language.name}, profile: {label})")
+    tree = Tree(
+        f"[bold]{path}[/] ({document.format}, {pack.language.name}, "
+        f"profile: {label} [dim]from the {_PROFILE_SOURCE_LABELS.get(ctx.profile_source, ctx.profile_source)}[/])"
+    )
     stack: list[tuple[int, Tree]] = [(0, tree)]
     for sec in document.sections():
         while stack[-1][0] >= sec.level:

@@ -89,8 +89,9 @@ class Config(BaseModel):
     )
     profile: str | None = Field(
         default=None,
-        description="Force one profile for every document: customer-service, privacy-notice, returns-policy, "
-        "terms or other-policy. Default: detected from each document's title.",
+        description="Force one profile for every document (customer-service, privacy-notice, returns-policy, "
+        "terms, cookie-policy, shipping-policy… : the table in docs/rules.md). Default: detected from each "
+        "document's title, file name or content.",
     )
     profiles: list[ProfileAssignment] = Field(
         default_factory=list,
@@ -102,7 +103,10 @@ class Config(BaseModel):
         "the 14-day right of withdrawal).",
     )
     default_profile: str = Field(
-        default="customer-service", description="Profile of documents whose title names no known profile."
+        default="generic",
+        description="Profile of documents whose title, file name and content name no known kind. The "
+        "default, `generic`, requires no sections; setting this key (e.g. to `customer-service`) holds "
+        "such documents to that profile as if their title named it.",
     )
     readability: ReadabilityConfig = Field(
         default_factory=ReadabilityConfig,

@@ -35,7 +35,19 @@ def rules_page() -> str:
         "and a bad and a good example. The examples below are also test cases: each bad example "
         "triggers its rule and each good example passes it.\n\n"
         "policylint's rules are guidance for writing clear policies, not legal advice.\n\n"
+        "## Severity doctrine\n\n"
+        "A finding costs the reader attention, and a wrong one costs the tool its place in CI, so "
+        "each severity promises something:\n\n"
+        "- **error**: a required part that is certainly missing (from a document whose kind is "
+        "certain: named by its title, its file name or the config), or a legal duty certainly "
+        "unmet;\n"
+        "- **warning**: a concrete defect a customer would notice (a vague promise, an ambiguous or "
+        "stale date, legalese, a missing channel);\n"
+        "- **info**: style advice, and anything a rule is not sure of.\n\n"
+        "When a rule is unsure it says less (info) or nothing: a required part missing from a "
+        "document whose kind was only inferred from its content is at most a warning.\n\n"
     )
+    out.append(_profiles_table(catalog))
     families: dict[str, list[Any]] = {}
     for spec in specs:
         families.setdefault(spec.family, []).append(spec)
@@ -61,6 +73,26 @@ def rules_page() -> str:
                 out.append(f"**Parameters.** {params}\n\n")
             out.append("**Bad**\n\n```markdown\n" + spec.example.bad.strip() + "\n```\n\n")
             out.append("**Good**\n\n```markdown\n" + spec.example.good.strip() + "\n```\n")
+    return "".join(out)
+
+
+def _profiles_table(catalog: Any) -> str:
+    """The profiles and what each requires: what a document is held to once its kind is known."""
+    out = [
+        "## Profiles\n\n"
+        "Each document is held to a *profile*, decided from the config (`profile`, `[[profiles]]`, "
+        "`default_profile`), else its title (front-matter title, a short line before the first "
+        "heading, the first heading, the HTML `<title>`), else its file name, else what its "
+        "sections are about (most of a profile's parts under headings of their own), else "
+        '`generic`, which requires nothing. A title that names several kinds ("Returns and '
+        'Privacy") holds the document to each. `policylint outline` and the JSON output '
+        "(`profile`, `profile_source`) say which profile was chosen and why.\n\n"
+        "| profile | what it is | requires |\n|---|---|---|\n"
+    ]
+    for name, spec in catalog.profiles.items():
+        requires = ", ".join(f"`{r}`" for r in spec.requires) or "nothing"
+        out.append(f"| `{name}` | {' '.join(spec.description.split())} | {requires} |\n")
+    out.append("\n## Rules\n\n")
     return "".join(out)
 
 

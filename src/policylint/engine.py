@@ -30,7 +30,7 @@ from .findings import FileReport, Finding, SectionInfo
 from .language import assign_section_languages, detect_language, section_languages
 from .packs import Catalog, LanguagePack, RuleSpec, load_catalog
 from .parsers import parse
-from .profiles import detect_profile
+from .profiles import combined_profile, detect_profile
 from .selection import is_selected, severity_for, validate_patterns
 from .suppress import apply_suppressions
 from .timings import TIMINGS, rule_label
@@ -146,9 +146,12 @@ def _hit_to_finding(hit: Hit, rule: RuleKind, document: Document, config: Config
     else:
         end_line, end_column = loc.end_line, loc.end_column
     section = hit.section.title if hit.section is not None and hit.section.level > 0 else None
+    severity = severity_for(rule.spec, config)
+    if hit.at_most is not None and severity.rank > hit.at_most.rank:
+        severity = hit.at_most
     return Finding(
         rule=rule.id,
-        severity=severity_for(rule.spec, config),
+        severity=severity,
         message=render_message(rule.message, hit.fields),
         path=document.path,
         line=loc.line,
@@ -212,9 +215,13 @@ def analyse(
     ctx = CheckContext(document, config, pack, today, model)
     ctx.supported_language = code in catalog.languages
     ctx.section_packs = _section_packs(document, catalog)
-    name = detect_profile(document, pack, catalog, config)
-    ctx.profile_name = name
-    ctx.profile = catalog.profiles.get(name)
+    choice = detect_profile(document, pack, catalog, config, ctx.section_packs)
+    ctx.profile_name = choice.name
+    ctx.profile_names = choice.names
+    ctx.profile_source = choice.source
+    ctx.profile_certain = choice.certain
+    ctx.profile_evidence = choice.evidence
+    ctx.profile = combined_profile(choice, catalog)
     return pack, ctx
 
 
@@ -239,6 +246,7 @@ def check_document(
     findings = apply_suppressions(findings, document.directives)
     report = file_report(document, pack)
     report.profile = ctx.profile_name
+    report.profile_source = ctx.profile_source
     return CheckedFile(report, findings)
 
 
@@ -291,7 +299,7 @@ def _selected_runs(
     for position, (rule, rule_ctx) in enumerate(_rule_runs(config, pack, ctx)):
         if any(_matches(p, rule.id) for p in ignored):
             continue
-        if rule.spec.profiles is not None and ctx.profile_name not in rule.spec.profiles:
+        if rule.spec.profiles is not None and not set(ctx.profile_names) & set(rule.spec.profiles):
             continue
         yield position, rule, rule_ctx
 

@@ -71,7 +71,16 @@ class FileReport(BaseModel):
     format: str
     language: str | None = None
     words: int = 0
-    profile: str | None = Field(default=None, description="Detected document profile, if any.")
+    profile: str | None = Field(
+        default=None,
+        description="The document's profile (several joined with '+' when its title names several kinds).",
+    )
+    profile_source: str | None = Field(
+        default=None,
+        description="Why that profile: 'config', 'title', 'path' (the file name), 'content' (what the "
+        "sections are about; required parts are then at most warnings) or 'default' (nothing said: "
+        "the `generic` profile, which requires no sections).",
+    )
     encoding: str | None = Field(default=None, description="Encoding assumed when reading the file.")
     sections: list[SectionInfo] = Field(default_factory=list)
 

@@ -21,7 +21,46 @@ from .config import SECTION_KINDS, Config
 from .document import Document, Section
 from .packs import Catalog, LanguagePack, ProfileSpec, SectionKindVocabulary
 
-DEFAULT_PROFILE = "customer-service"
+DEFAULT_PROFILE = "generic"
+
+#: Where a profile came from, most trusted first. ``title``, ``path`` and ``config`` are certain
+#: (the document or its owner names its kind); ``content`` is inferred from what the sections are
+#: about; ``default`` means nothing said which kind of policy this is.
+PROFILE_SOURCES = ("config", "title", "path", "content", "default")
+
+#: A leading line longer than this is prose, not the document's title.
+_TITLE_WORDS = 14
+#: File stems that name no document ("docs/privacy/index.md" is named by its folder).
+_ANONYMOUS_STEMS = frozenset({"index", "readme", "default", "page", "content", "main"})
+#: Content evidence: at least this many of a profile's requirements under headings of their own,
+#: and at least this share of them, before the content decides the profile.
+_CONTENT_MIN_FOUND = 3
+_CONTENT_MIN_SHARE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChoice:
+    """The profiles a document is held to, and why.
+
+    ``names`` has one entry, or several when the title names several kinds ("Returns, Privacy and
+    Contact" is a returns policy and a privacy notice). ``evidence`` is the text that decided (the
+    title, the file name, the config key…), shown by ``outline`` and in the JSON output.
+    """
+
+    names: tuple[str, ...]
+    source: str
+    evidence: str = ""
+
+    @property
+    def name(self) -> str:
+        """One name for the whole choice: the profiles joined with "+"."""
+        return "+".join(self.names)
+
+    @property
+    def certain(self) -> bool:
+        """True when the document's kind is known rather than inferred: only then may a missing
+        required part be an error (an inference can be wrong, and a wrong error costs trust)."""
+        return self.source in ("config", "title", "path")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,51 +72,162 @@ class PartEvidence:
     line: int
 
 
-def document_title(document: Document) -> str:
+def title_candidates(document: Document) -> list[str]:
+    """The texts that may name the document's kind, most telling first: the front-matter title, a
+    short line standing before the first heading ("**Acme Terms of Service**"), the first heading,
+    the HTML ``<title>``."""
+    found: list[str] = []
     title = document.metadata.get("title")
     if title:
-        return str(title)
-    for section in document.sections():
-        return section.title
+        found.append(str(title))
+    leading = next((b.text.strip() for b in document.root.blocks if b.text.strip()), "")
+    if leading and len(leading.split()) <= _TITLE_WORDS and not leading.endswith((".", ":", ";")):
+        found.append(leading)
+    first = next(document.sections(), None)
+    if first is not None and first.title:
+        found.append(first.title)
     html_title = document.metadata.get("html_title")
     if html_title:
-        return str(html_title)
-    return PurePath(document.path).stem.replace("-", " ").replace("_", " ")
+        found.append(str(html_title))
+    return found
 
 
-def _configured(document: Document, config: Config) -> str | None:
+def file_name_title(path: str) -> str:
+    """The file's name as words ("refund-policy.md" -> "refund policy"); a name such as
+    ``index.md`` says nothing, so its folder's name stands in."""
+    pure = PurePath(path)
+    stem = pure.stem
+    if stem.lower() in _ANONYMOUS_STEMS and pure.parent.name:
+        stem = pure.parent.name
+    return re.sub(r"[-_.]+", " ", stem).strip()
+
+
+def document_title(document: Document) -> str:
+    """The document's title as people would name it: the first title candidate, else the file name."""
+    candidates = title_candidates(document)
+    return candidates[0] if candidates else file_name_title(document.path)
+
+
+def _configured(document: Document, config: Config) -> ProfileChoice | None:
     if config.profile:
-        return config.profile
+        return ProfileChoice((config.profile,), "config", "profile")
     posix = PurePath(document.path).as_posix()
     for entry in config.profiles:
-        if any(
-            fnmatch.fnmatch(posix, glob) or posix.endswith("/" + glob.lstrip("/")) for glob in entry.paths
-        ):
-            return entry.profile
+        for glob in entry.paths:
+            if fnmatch.fnmatch(posix, glob) or posix.endswith("/" + glob.lstrip("/")):
+                return ProfileChoice((entry.profile,), "config", f"profiles: {glob}")
     return None
 
 
-def detect_profile(document: Document, pack: LanguagePack, catalog: Catalog, config: Config) -> str:
-    """The profile name for a document (always one that exists in the catalog)."""
+def profiles_named(text: str, pack: LanguagePack, catalog: Catalog) -> list[str]:
+    """The profiles a title names, in the order it names them.
+
+    Every profile's phrases are matched; where matches overlap the longest wins ("Law Enforcement
+    Guidelines" is law-enforcement guidance, not community guidelines), and each remaining match
+    adds its profile, so a title that names several kinds holds the document to each of them.
+    Profiles that require nothing add nothing to such a union: of those, only the one named by
+    the longest phrase is kept, and only when no profile with requirements is named
+    ("Guidelines for Legal Requests" is law-enforcement guidance, not also community guidelines).
+    """
+    spans: list[tuple[int, int, str]] = []
+    for name, vocab in pack.profiles.items():
+        if name not in catalog.profiles:
+            continue
+        pattern = compiled_phrases(tuple(vocab.title))
+        if pattern is None:
+            continue
+        spans.extend((m.start(), m.end(), name) for m in pattern.finditer(text))
+    taken: list[tuple[int, int, str]] = []
+    for start, end, name in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= a or start >= b for a, b, _ in taken):
+            taken.append((start, end, name))
+    names: list[str] = []
+    for _, _, name in sorted(taken):
+        if name not in names and catalog.profiles[name].requires:
+            names.append(name)
+    if names or not taken:
+        return names
+    start, end, name = max(taken, key=lambda s: (s[1] - s[0], -s[0]))
+    return [name]
+
+
+def _from_content(
+    document: Document, pack: LanguagePack, catalog: Catalog, packs: Mapping[str, LanguagePack] | None
+) -> ProfileChoice | None:
+    """A profile most of whose requirements stand under headings of their own: a document with
+    sections on what is collected, why, who receives it and for how long is a privacy notice,
+    whatever its title. Only headings count (wording alone is too weak to decide a kind)."""
+    kinds = kinds_present(document, pack, packs)
+    sections = list(document.sections())
+    best: tuple[float, int, str] | None = None
+    for name, spec in catalog.profiles.items():
+        wanted = list(spec.requires)
+        if len(wanted) < _CONTENT_MIN_FOUND:
+            continue
+        found = [
+            part
+            for part in wanted
+            if (part in SECTION_KINDS and kinds.get(part))
+            or (part not in SECTION_KINDS and any(_part_title(s, part, pack, packs) for s in sections))
+        ]
+        share = len(found) / len(wanted)
+        if len(found) >= _CONTENT_MIN_FOUND and share >= _CONTENT_MIN_SHARE:
+            rank = (share, len(found), name)
+            if best is None or rank > best:
+                best = rank
+    if best is None:
+        return None
+    share, count, name = best
+    return ProfileChoice((name,), "content", f"{count} of its {round(count / share)} parts have headings")
+
+
+def detect_profile(
+    document: Document,
+    pack: LanguagePack,
+    catalog: Catalog,
+    config: Config,
+    packs: Mapping[str, LanguagePack] | None = None,
+) -> ProfileChoice:
+    """The profiles a document is held to and the reason: the config, else its title, else its
+    file name, else what its sections are about, else the config's ``default_profile`` (the
+    built-in default, ``generic``, requires no sections)."""
     chosen = _configured(document, config)
     if chosen is None:
-        title = document_title(document)
-        best: tuple[int, int, str] | None = None
-        for name, vocab in pack.profiles.items():
-            pattern = compiled_phrases(tuple(vocab.title))
-            match = pattern.search(title) if pattern is not None else None
-            if match is not None:
-                rank = (match.start(), -len(match.group(0)), name)
-                if best is None or rank < best:
-                    best = rank
-        chosen = best[2] if best is not None else config.default_profile
-    if chosen not in catalog.profiles:
-        chosen = (
-            DEFAULT_PROFILE
-            if DEFAULT_PROFILE in catalog.profiles
-            else next(iter(catalog.profiles), DEFAULT_PROFILE)
+        for text in title_candidates(document):
+            names = profiles_named(text, pack, catalog)
+            if names:
+                chosen = ProfileChoice(tuple(names), "title", text)
+                break
+    if chosen is None:
+        stem = file_name_title(document.path)
+        names = profiles_named(stem, pack, catalog)
+        if names:
+            chosen = ProfileChoice(tuple(names), "path", PurePath(document.path).name)
+    if chosen is None:
+        chosen = _from_content(document, pack, catalog, packs)
+    if chosen is None:
+        explicit = "default_profile" in config.model_fields_set
+        chosen = ProfileChoice(
+            (config.default_profile,), "config" if explicit else "default", "default_profile"
         )
-    return chosen
+    known = tuple(n for n in chosen.names if n in catalog.profiles)
+    if not known:
+        fallback = DEFAULT_PROFILE if DEFAULT_PROFILE in catalog.profiles else next(iter(catalog.profiles))
+        return ProfileChoice((fallback,), "default", chosen.evidence)
+    return chosen if known == chosen.names else ProfileChoice(known, chosen.source, chosen.evidence)
+
+
+def combined_profile(choice: ProfileChoice, catalog: Catalog) -> ProfileSpec | None:
+    """One spec for the choice: a single profile as it is, several as the union of their needs."""
+    specs = [catalog.profiles[n] for n in choice.names if n in catalog.profiles]
+    if not specs:
+        return None
+    if len(specs) == 1:
+        return specs[0]
+    requires: list[str] = []
+    for spec in specs:
+        requires.extend(r for r in spec.requires if r not in requires)
+    return specs[0].model_copy(update={"requires": requires, "label": " and ".join(s.label for s in specs)})
 
 
 def required_kinds(profile: ProfileSpec | None, config: Config) -> list[str]:
@@ -85,7 +235,7 @@ def required_kinds(profile: ProfileSpec | None, config: Config) -> list[str]:
     if config.required_sections is not None:
         return list(config.required_sections)
     if profile is None:
-        return ["privacy", "returns", "contact", "complaints"]
+        return []
     return [k for k in profile.requires if k in SECTION_KINDS]
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from pydantic import BaseModel, ConfigDict
 
 from ..document import Block, Document, Section
+from ..findings import Severity
 from ..timings import TIMINGS
 
 if TYPE_CHECKING:
@@ -65,6 +66,9 @@ class Hit:
     end: int | None = None
     section: Section | None = None
     suggestion: str | None = None
+    #: The highest severity this hit may have: a rule that is less sure than usual (a required
+    #: part missing from a document whose kind was only inferred) says so here.
+    at_most: Severity | None = None
 
 
 class _SafeDict(dict[str, Any]):
@@ -110,8 +114,13 @@ class CheckContext:
         #: False when no language pack matches the document (the engine then runs no rules).
         self.supported_language = True
         #: The document's profile (set by the engine before rules run).
-        self.profile_name: str = "customer-service"
+        self.profile_name: str = "generic"
         self.profile: ProfileSpec | None = None
+        #: Every profile the document is held to (a title may name several) and why.
+        self.profile_names: tuple[str, ...] = ("generic",)
+        self.profile_source: str = "default"
+        self.profile_certain: bool = False
+        self.profile_evidence: str = ""
         #: Packs of the languages the document's sections are written in, by code (see
         #: ``Section.language``): section kinds and parts are read with each section's own.
         self.section_packs: dict[str, LanguagePack] = {}
@@ -124,6 +133,10 @@ class CheckContext:
         view.supported_language = self.supported_language
         view.profile_name = self.profile_name
         view.profile = self.profile
+        view.profile_names = self.profile_names
+        view.profile_source = self.profile_source
+        view.profile_certain = self.profile_certain
+        view.profile_evidence = self.profile_evidence
         view.section_packs = self.section_packs
         if language is self.language and nlp_model == self._nlp_model:
             view._docs = self._docs

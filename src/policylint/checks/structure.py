@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..classify import kinds_present
 from ..config import SECTION_KINDS
+from ..findings import Severity
 from ..profiles import find_parts, required_kinds, required_parts
 from .base import CheckContext, Hit, RuleKind
 
@@ -41,7 +42,10 @@ class RequiredSection(RuleKind):
             "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
         ):
             return
-        yield Hit(fields={"kind_label": ctx.language.kind_label(wanted), "kind": wanted})
+        yield Hit(
+            fields={"kind_label": ctx.language.kind_label(wanted), "kind": wanted},
+            at_most=_doubt(ctx, configured=ctx.config.required_sections is not None),
+        )
 
 
 class EmptySection(RuleKind):
@@ -76,5 +80,13 @@ class MissingPart(RuleKind):
             # A language with no vocabulary for a part cannot judge it: say nothing rather than guess.
             if part not in found and part in ctx.language.parts:
                 yield Hit(
-                    fields={"part_label": ctx.language.kind_label(part), "part": part, "profile": label}
+                    fields={"part_label": ctx.language.kind_label(part), "part": part, "profile": label},
+                    at_most=_doubt(ctx),
                 )
+
+
+def _doubt(ctx: CheckContext, configured: bool = False) -> Severity | None:
+    """A missing part is certainly missing only from a document whose kind is certain (named by
+    its title, file name or config): where the kind was inferred from the content, the finding
+    is at most a warning. ``configured``: the config itself lists the required sections."""
+    return None if configured or ctx.profile_certain else Severity.WARNING

@@ -1,0 +1,176 @@
+"""Which profile a document is held to, and why (issue: trust on documents nobody here wrote).
+
+A document is held to a profile's required sections only when its kind is known: named by its
+title, its file name or the config. An unrecognised document gets ``generic``, which requires
+nothing, and a kind inferred from the sections' content gives warnings, never errors.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, TODAY
+from policylint import check_text
+from policylint.cli import main
+from policylint.config import Config
+from policylint.engine import analyse
+from policylint.parsers import parse
+
+
+def _choice(text: str, path: str = "policy.md", **config: object) -> tuple[str, str]:
+    document = parse(text, "markdown", path)
+    _, ctx = analyse(document, Config(**config))  # type: ignore[arg-type]
+    return ctx.profile_name, ctx.profile_source
+
+
+@pytest.mark.parametrize(
+    ("title", "profile"),
+    [
+        ("Cookie Policy", "cookie-policy"),
+        ("Community Guidelines", "community-guidelines"),
+        ("Acceptable Use Policies", "community-guidelines"),
+        ("Meta Platform Terms", "developer-terms"),
+        ("API Terms of Use", "developer-terms"),
+        ("Data Processing Addendum", "business-agreement"),
+        ("Guidelines for Legal Requests of User Data", "law-enforcement"),
+        ("DMCA Takedown Policy", "copyright-policy"),
+        ("Advertising Policies", "advertising-policy"),
+        ("Shipping policy", "shipping-policy"),
+        ("Help Center: resetting your password", "help-page"),
+        ("Returns, Privacy and Contact", "returns-policy+privacy-notice"),
+        ("Privacy and Cookie Policy", "privacy-notice+cookie-policy"),
+    ],
+)
+def test_kinds_real_repositories_hold(title: str, profile: str) -> None:
+    assert _choice(f"# {title}\n\nSome text.\n") == (profile, "title")
+
+
+def test_unrecognised_document_is_generic_and_requires_nothing() -> None:
+    text = "# Our promises to you\n\nWe answer every message.\n"
+    assert _choice(text) == ("generic", "default")
+    report = check_text(text, config={"today": TODAY.isoformat()})
+    assert not [f for f in report.findings if f.rule.startswith("sections.")]
+    assert report.files[0].profile == "generic"
+    assert report.files[0].profile_source == "default"
+
+
+def test_default_profile_in_config_still_forces_a_profile() -> None:
+    text = "# Our promises to you\n\nWe answer every message.\n"
+    assert _choice(text, default_profile="customer-service") == ("customer-service", "config")
+    report = check_text(text, config={"today": TODAY.isoformat(), "default_profile": "customer-service"})
+    errors = {f.rule for f in report.findings if f.severity.value == "error"}
+    assert "sections.missing-returns" in errors  # the shop asked for it: certain, so an error
+
+
+def test_leading_title_line_before_the_first_heading() -> None:
+    text = "**Acme Terms of Service**\n\nLast updated: 1 May 2026\n\n## License; Suspension\n\nText.\n"
+    assert _choice(text) == ("terms", "title")
+
+
+def test_file_name_when_the_title_names_no_kind() -> None:
+    text = "# Overview\n\nText.\n"
+    assert _choice(text, "legal/Terms of Service.md") == ("terms", "path")
+    assert _choice(text, "docs/refund-policy/index.md") == ("returns-policy", "path")
+    assert _choice(text, "docs/welcome.md") == ("generic", "default")
+
+
+def test_title_beats_file_name() -> None:
+    assert _choice("# Cookie Policy\n\nText.\n", "privacy.md") == ("cookie-policy", "title")
+
+
+def test_content_decides_only_with_strong_evidence_and_never_gives_errors() -> None:
+    text = (
+        "# Welcome\n\n## Information we collect\n\nYour name and email.\n\n"
+        "## How we use your information\n\nTo send your order.\n\n"
+        "## Who we share it with\n\nOur payment processor.\n\n"
+        "## How long we keep it\n\nTwo years.\n\n## Your rights\n\nAsk us to see or delete your data.\n"
+    )
+    assert _choice(text) == ("privacy-notice", "content")
+    report = check_text(text, config={"today": TODAY.isoformat()})
+    missing = [f for f in report.findings if f.rule.startswith("sections.missing")]
+    assert missing, "the parts it lacks are still reported"
+    assert all(f.severity.value == "warning" for f in missing)
+    # One section heading is not strong evidence.
+    assert _choice("# Welcome\n\n## Your rights\n\nText.\n") == ("generic", "default")
+
+
+def test_multi_kind_title_is_held_to_each_kind() -> None:
+    text = "# Returns and Privacy\n\n## Returns\n\nReturn within 30 days.\n"
+    report = check_text(text, config={"today": TODAY.isoformat()})
+    parts = {f.message for f in report.findings if f.rule == "sections.missing-part"}
+    assert any("retention" in m or "how long" in m for m in parts), parts  # a privacy-notice part
+    assert any("refund" in m for m in parts), parts  # a returns-policy part
+
+
+def test_outline_json_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = tmp_path / "Trackers Policy.md"
+    policy.write_text("# Overview\n\nWe use cookies. Change your cookie settings at any time.\n")
+    assert main(["outline", str(policy), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["profile"], data["profile_source"]) == ("cookie-policy", "path")
+    assert data["profile_evidence"] == "Trackers Policy.md"
+
+
+def test_text_outline_names_the_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = tmp_path / "welcome.md"
+    policy.write_text("# Welcome\n\nHello.\n")
+    assert main(["outline", str(policy)]) == 0
+    assert "from the default" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("language", ["da", "nb", "de", "hr", "et"])
+def test_new_kinds_in_every_built_in_language(language: str) -> None:
+    titles = {
+        "da": ("Cookiepolitik", "Databehandleraftale"),
+        "nb": ("Informasjonskapsler", "Databehandleravtale"),
+        "de": ("Cookie-Richtlinie", "Auftragsverarbeitungsvertrag"),
+        "hr": ("Politika kolačića", "Ugovor o obradi podataka"),
+        "et": ("Küpsisepoliitika", "Andmetöötlusleping"),
+    }[language]
+    cookie, agreement = titles
+    assert _choice(f"# {cookie}\n\nTekst.\n", language=language)[0] == "cookie-policy"
+    assert _choice(f"# {agreement}\n\nTekst.\n", language=language)[0] == "business-agreement"
+
+
+PLATFORMS = CORPUS.parent / "platforms" / "docs"
+
+
+@pytest.mark.skipif(
+    not PLATFORMS.is_dir(), reason=f"{PLATFORMS} not found (../shared/platforms beside the repository)"
+)
+def test_platform_documents_get_fitting_profiles(capsys: pytest.CaptureFixture[str]) -> None:
+    main(
+        [
+            "check",
+            str(PLATFORMS),
+            "--format",
+            "json",
+            "--no-cache",
+            "--today",
+            TODAY.isoformat(),
+            "--exit-zero",
+        ]
+    )
+    report = json.loads(capsys.readouterr().out)
+    for file in report["files"]:
+        kind = Path(file["path"]).stem
+        if kind == "Privacy Policy":
+            assert file["profile"] == "privacy-notice", file["path"]
+        elif kind == "Terms of Service":
+            assert file["profile"] == "terms", file["path"]
+        else:
+            assert file["profile"] not in ("customer-service", "returns-policy"), file["path"]
+    other_kinds = {
+        f["path"]
+        for f in report["files"]
+        if Path(f["path"]).stem not in ("Privacy Policy", "Terms of Service")
+    }
+    section_errors = [
+        f
+        for f in report["findings"]
+        if f["path"] in other_kinds and f["rule"].startswith("sections.") and f["severity"] == "error"
+    ]
+    assert section_errors == []
