@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..document import Block, BlockRole
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 from .base import CheckContext, Hit, RuleKind
 from .matching import find_phrases
 
@@ -33,35 +37,155 @@ def _is_proper_name(text: str, start: int, match: str) -> bool:
     return bool(before) and before[-1] not in ".!?:;•–—-(\"“'‘*"
 
 
+class TermExceptions(BaseModel):
+    """Neighbouring words that make a term a term of art, where its plain replacement would
+    change the meaning: "terminate" an agreement, "applicable law", "mutual legal assistance".
+
+    Each entry is a word or phrase matched on lemmas ("account" also finds "accounts"), within
+    ``window`` words after the term (``unless_followed_by``) or before it (``unless_preceded_by``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    unless_followed_by: list[str] = Field(default_factory=list)
+    unless_preceded_by: list[str] = Field(default_factory=list)
+    window: int = Field(default=3, ge=0, le=10, description="Words that may stand between.")
+
+
 class SubstitutionParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     terms: dict[str, str] = Field(default_factory=dict, description="Term (base form) -> plain replacement.")
+    #: Term -> the neighbours that keep it (see :class:`TermExceptions`).
+    exceptions: dict[str, TermExceptions] = Field(default_factory=dict)
+
+
+#: Ends of a clause: an exception's neighbour is looked for only up to one of these.
+_CLAUSE_END = frozenset(".;:!?()")
+#: Separates alternatives in a replacement ("despite, even if"; "must / will").
+_ALTERNATIVES = re.compile(r"\s*(?:,|\s/)\s*(?![^(]*\))")
+
+
+#: (pipeline, exception phrase) -> its lemmas.
+_EXCEPTION_LEMMAS: dict[tuple[int, str], list[str]] = {}
+
+
+def split_alternatives(replacement: str) -> list[str]:
+    """The separate choices a replacement offers; a parenthesised note stays whole."""
+    return [part for part in _ALTERNATIVES.split(replacement.strip()) if part]
+
+
+def _quotes_around(template: str, field: str) -> tuple[str, str]:
+    """The quotation marks a message template puts around ``{field}`` ("“", "”"), so that
+    alternatives can each be quoted in the pack's own style; ("", "") when there are none."""
+    at = template.find("{" + field + "}")
+    if at <= 0:
+        return "", ""
+    before = template[at - 1]
+    after_at = at + len(field) + 2
+    after = template[after_at] if after_at < len(template) else ""
+    if before.isalnum() or before.isspace() or not after or after.isalnum() or after.isspace():
+        return "", ""
+    return before, after
+
+
+def join_choices(choices: list[str], template: str, or_word: str) -> str:
+    """Choices for ``{replacement}``: “despite” or “even if”, the outer marks being the template's."""
+    if len(choices) <= 1:
+        return "".join(choices)
+    opening, closing = _quotes_around(template, "replacement")
+    between = f"{closing}, {opening}"
+    return between.join(choices[:-1]) + f"{closing} {or_word} {opening}" + choices[-1]
 
 
 class Substitution(RuleKind):
     kind = "substitution"
     language_scope = "section"
     Params = SubstitutionParams
-    language_keys = ("terms",)
+    language_keys = ("terms", "exceptions")
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, SubstitutionParams)
         lowered = {k.lower(): v for k, v in params.terms.items()}
+        exceptions = {k.lower(): v for k, v in params.exceptions.items()}
         for m in find_phrases(ctx, lowered, skip_roles=_QUOTES, skip_quoted=True):
             if _is_proper_name(m.block.text, m.start, m.text):
                 continue
-            replacement = lowered.get(m.phrase.lower(), "")
+            term = m.phrase.lower()
+            span = ctx.spacy_doc(m.block).char_span(m.start, m.end)
+            rule = exceptions.get(term)
+            if span is not None and rule is not None and self._excepted(ctx, span, rule):
+                continue
+            choices = self._choices(ctx, term, lowered.get(term, ""), span, m.text)
             yield self.block_hit(
                 m.block,
                 m.start,
                 m.end,
                 m.section,
                 match=m.text,
-                replacement=replacement,
-                suggestion=replacement,
+                replacement=join_choices(choices, self.message, ctx.language.labels.or_word or "or"),
+                suggestion=next((c for c in choices if not c.startswith("(")), None),
             )
+
+    def _excepted(self, ctx: CheckContext, span: Span, rule: TermExceptions) -> bool:
+        doc = span.doc
+        lemmas = [t.lemma_.lower() or t.lower_ for t in doc]
+        ends = [i for i, t in enumerate(doc) if t.text in _CLAUSE_END]
+        after_limit = min([i for i in ends if i >= span.end] + [len(doc)])
+        before_limit = max([i + 1 for i in ends if i < span.start] + [0])
+        for phrase in rule.unless_followed_by:
+            wanted = self._lemmas(ctx, phrase)
+            last = min(span.end + rule.window, after_limit - len(wanted))
+            if any(lemmas[i : i + len(wanted)] == wanted for i in range(span.end, last + 1)):
+                return True
+        for phrase in rule.unless_preceded_by:
+            wanted = self._lemmas(ctx, phrase)
+            first = max(span.start - rule.window - len(wanted), before_limit)
+            if any(lemmas[i : i + len(wanted)] == wanted for i in range(first, span.start - len(wanted) + 1)):
+                return True
+        return False
+
+    @staticmethod
+    def _lemmas(ctx: CheckContext, phrase: str) -> list[str]:
+        """An exception's words as lemmas, through the same pipeline as the document."""
+        key = (id(ctx.nlp), phrase)
+        found = _EXCEPTION_LEMMAS.get(key)
+        if found is None:
+            found = [t.lemma_.lower() or t.lower_ for t in ctx.nlp(phrase.lower())]
+            _EXCEPTION_LEMMAS[key] = found
+        return found
+
+    def _choices(
+        self, ctx: CheckContext, term: str, replacement: str, span: Span | None, text: str
+    ) -> list[str]:
+        """The replacement's alternatives, each put into the form of the matched word."""
+        choices = split_alternatives(replacement)
+        form = self._form(ctx, term, span)
+        if form is not None:
+            choices = [c if c.startswith("(") else ctx.language.inflection.fit(c, form) for c in choices]
+        if text[:1].isupper():  # the suggestion keeps the word's case ("PERMITTED" -> "ALLOWED")
+            upper = text.isupper() and len(text) > 1
+            choices = [
+                c if c.startswith("(") else c.upper() if upper else c[:1].upper() + c[1:] for c in choices
+            ]
+        return choices
+
+    @staticmethod
+    def _form(ctx: CheckContext, term: str, span: Span | None) -> str | None:
+        """The form the document's word is in when the term is listed in its base form."""
+        inflection = ctx.language.inflection
+        if span is None or not (inflection.suffixes or inflection.irregular):
+            return None
+        base = term.split(" ", 1)[0]
+        first = span[0]
+        if (first.lemma_.lower() or first.lower_) != base:
+            return None  # the term is listed inflected ("pertaining to"): its replacement fits
+        form = inflection.form_of(first.text, base)
+        if form == "past":
+            previous = first.nbor(-1).lower_ if first.i > 0 else ""
+            form = "past" if previous in inflection.past_after else "participle"
+        return form
 
 
 class PhraseParams(BaseModel):
