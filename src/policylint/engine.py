@@ -26,7 +26,7 @@ from .classify import classify_document
 from .config import Config
 from .document import Document
 from .errors import ConfigError, RulePackError
-from .findings import FileReport, Finding, SectionInfo
+from .findings import FileReport, Finding, SectionInfo, Severity
 from .language import assign_section_languages, detect_language, section_languages
 from .packs import Catalog, LanguagePack, RuleSpec, load_catalog
 from .parsers import parse
@@ -146,9 +146,12 @@ def _hit_to_finding(hit: Hit, rule: RuleKind, document: Document, config: Config
     else:
         end_line, end_column = loc.end_line, loc.end_column
     section = hit.section.title if hit.section is not None and hit.section.level > 0 else None
+    severity = severity_for(rule.spec, config)
+    if hit.advisory and severity.rank > Severity.INFO.rank:
+        severity = Severity.INFO
     return Finding(
         rule=rule.id,
-        severity=severity_for(rule.spec, config),
+        severity=severity,
         message=render_message(rule.message, hit.fields),
         path=document.path,
         line=loc.line,

@@ -65,6 +65,10 @@ class Hit:
     end: int | None = None
     section: Section | None = None
     suggestion: str | None = None
+    #: True when the rule is less sure of this hit than of others (a sentence just over the
+    #: limit, a vague time with no clear actor): the finding is at most ``info``, whatever the
+    #: rule's configured severity, so that advice never fails a build.
+    advisory: bool = False
 
 
 class _SafeDict(dict[str, Any]):
@@ -229,7 +233,8 @@ class RuleKind:
     def block_hit(block: Block, start: int, end: int, section: Section | None, **fields: Any) -> Hit:
         s, e = block.source_range(start, end)
         suggestion = fields.pop("suggestion", None)
-        return Hit(fields=fields, start=s, end=e, section=section, suggestion=suggestion)
+        advisory = bool(fields.pop("advisory", False))
+        return Hit(fields=fields, start=s, end=e, section=section, suggestion=suggestion, advisory=advisory)
 
     @staticmethod
     def section_hit(section: Section, **fields: Any) -> Hit:
