@@ -103,3 +103,36 @@ def test_inflection_rules_from_data() -> None:
     assert rules.form_of("gave", "give") == "past"
     assert rules.form_of("helps", "help") == "s"
     assert rules.form_of("help", "help") is None
+
+
+def _vague(text: str) -> list[tuple[str, str]]:
+    report = check_text(
+        f"# Refunds\n\n{text}\n", "markdown", Config(today=TODAY, select=["dates.vague-time"])
+    )
+    return [
+        (text[f.column - 1 : f.end_column - 1] if f.line == 3 else "", f.severity.value)
+        for f in report.findings
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We will refund you promptly.", [("promptly", "warning")]),
+        ("If you return it, we will refund you promptly.", [("promptly", "warning")]),
+        ("Our team will answer as soon as possible.", [("as soon as possible", "warning")]),
+        ("Refunds are issued promptly.", [("promptly", "info")]),
+        ("You must notify us promptly of any error.", []),
+        ("Users may from time to time save items to read later.", []),
+        ("Save items to read at a later time.", [("at a later time", "info")]),
+        ("We may update this policy from time to time.", [("from time to time", "info")]),
+    ],
+)
+def test_vague_time_is_for_the_business_s_own_promises(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _vague(text) == expected
+
+
+def test_vague_time_actor_comes_from_the_language_pack() -> None:
+    german = "# Rückgabe\n\nWenn Sie widerrufen, zahlen wir Ihnen alles zeitnah zurück. Sie müssen uns zeitnah informieren.\n"
+    report = check_text(german, "markdown", Config(today=TODAY, select=["dates.vague-time"], language="de"))
+    assert [(f.column, f.severity.value) for f in report.findings] == [(45, "warning")]

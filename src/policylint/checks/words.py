@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -192,28 +193,132 @@ class PhraseParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phrases: list[str] = Field(default_factory=list)
-    #: Phrases reported only in a sentence that also has one of ``subject_words``.
+    #: Phrases reported only when the business is the clause's actor, and then as advice (info):
+    #: how often something happens ("we review this policy periodically"), not a deadline.
     needs_subject: list[str] = Field(default_factory=list)
+    #: The business speaking of itself as the subject of a clause ("we", "our team", "the company").
     subject_words: list[str] = Field(default_factory=list)
+    #: Anyone else as the subject ("you", "users", "the parties"): a vague time in their clause is
+    #: a duty placed on them or something they do, not the business's promise.
+    other_subjects: list[str] = Field(default_factory=list)
+    #: Words that open a clause ("if", "and", "when"): a subject word counts only at the start of
+    #: a sentence or clause (after one of these or a punctuation mark), so that the object in
+    #: "we will refund you promptly" is not read as the actor.
+    clause_starts: list[str] = Field(default_factory=list)
+    #: Words that mark the business as the subject wherever they stand in the clause: a
+    #: first-person verb form in a language that leaves the pronoun out (Croatian "ćemo").
+    subject_markers: list[str] = Field(default_factory=list)
+    #: Words right after another party's subject that make the clause a right the business may be
+    #: granting ("you may return it within a reasonable time"): its time limit may be the
+    #: business's to state, so the phrase is reported as advice rather than dropped.
+    grant_words: list[str] = Field(default_factory=list)
+
+
+class Actor(Enum):
+    BUSINESS = "business"
+    OTHER = "other"
+    UNKNOWN = "unknown"
 
 
 class Phrase(RuleKind):
+    """A phrase that is a problem where the business promises something with it.
+
+    With ``subject_words`` and ``other_subjects`` in the language pack, the clause's actor decides:
+    the business -> the rule's severity; someone else -> nothing; no actor found (a passive, an
+    imperative) -> advice (info). Without them, every phrase is reported, as before.
+    """
+
     kind = "phrase"
     language_scope = "section"
     Params = PhraseParams
-    language_keys = ("phrases", "needs_subject", "subject_words")
+    language_keys = (
+        "phrases",
+        "needs_subject",
+        "subject_words",
+        "other_subjects",
+        "clause_starts",
+        "subject_markers",
+        "grant_words",
+    )
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, PhraseParams)
-        conditional = {p.lower() for p in params.needs_subject}
-        subjects = {w.lower() for w in params.subject_words}
+        frequency = {p.lower() for p in params.needs_subject}
+        judge_actor = bool(params.subject_words or params.other_subjects or params.subject_markers)
         for m in find_phrases(
             ctx, [*params.phrases, *params.needs_subject], skip_roles=_QUOTES, skip_quoted=True
         ):
-            if m.phrase.lower() in conditional and not self._has_subject(ctx, m.block, m.start, subjects):
+            actor = self._actor(ctx, m.block, m.start, m.end) if judge_actor else Actor.BUSINESS
+            if actor is Actor.OTHER:
                 continue
-            yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text)
+            if m.phrase.lower() in frequency:
+                if actor is not Actor.BUSINESS:
+                    continue
+                yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text, advisory=True)
+                continue
+            advisory = actor is Actor.UNKNOWN
+            yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text, advisory=advisory)
+
+    def _actor(self, ctx: CheckContext, block: Block, start: int, end: int) -> Actor:
+        """Who the clause around a phrase is about: the nearest subject word before the phrase in
+        its sentence, else the first one after it.
+
+        A subject word counts as the first or second word of a clause (the second for verb-second
+        order: "Wenn Sie widerrufen, zahlen wir zeitnah zurück"). The subject of an "if …"
+        clause before a comma is not the actor of the main clause after it.
+        """
+        params = self.params
+        assert isinstance(params, PhraseParams)
+        doc = ctx.spacy_doc(block)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return Actor.UNKNOWN
+        sent = span.sent
+        words = [t.lower_ for t in doc]
+        openers = {w.lower() for w in params.clause_starts}
+        markers = {w.lower() for w in params.subject_markers}
+        grants = [w.lower().split() for w in params.grant_words]
+        subjects = [(w.lower().split(), Actor.BUSINESS) for w in params.subject_words]
+        subjects += [(w.lower().split(), Actor.OTHER) for w in params.other_subjects]
+        position: dict[int, int] = {}
+        at = 0
+        for i in range(sent.start, sent.end):
+            position[i] = at
+            at = 0 if doc[i].is_punct or words[i] in openers else at + 1
+
+        def subject_at(i: int) -> tuple[Actor, int] | None:
+            if words[i] in markers:
+                return Actor.BUSINESS, 1
+            if position[i] > 1:
+                return None
+            best: tuple[Actor, int] | None = None
+            for wanted, actor in subjects:
+                if words[i : i + len(wanted)] == wanted and (best is None or len(wanted) > best[1]):
+                    best = (actor, len(wanted))
+            if best is not None and best[0] is Actor.OTHER:
+                after = i + best[1]
+                if any(words[after : after + len(g)] == g for g in grants):
+                    return Actor.UNKNOWN, best[1]
+            return best
+
+        crossed_comma = False
+        for i in range(span.start - 1, sent.start - 1, -1):
+            if doc[i].is_punct:
+                crossed_comma = crossed_comma or doc[i].text in ",;"
+                continue
+            found = subject_at(i)
+            if found is None:
+                continue
+            subordinate = i > sent.start and words[i - 1] in openers
+            if crossed_comma and subordinate:
+                continue
+            return found[0]
+        for i in range(span.end, sent.end):
+            found = subject_at(i)
+            if found is not None:
+                return found[0]
+        return Actor.UNKNOWN
 
     @staticmethod
     def _has_subject(ctx: CheckContext, block: Block, offset: int, subjects: set[str]) -> bool:
