@@ -138,7 +138,7 @@ def test_an_undeclared_language_in_html_is_detected_and_a_declared_one_wins() ->
     german = (
         "<p>Wir verwenden Ihre Daten nur, um Ihre Bestellung zu liefern und Ihre Fragen zu beantworten. "
         "Wir verkaufen Ihre Daten nie, und wir löschen sie zwei Jahre nach Ihrer letzten Bestellung, wenn "
-        "das Gesetz nicht verlangt, dass wir sie länger aufbewahren. Sie erhalten von uns regelmäßig "
+        "das Gesetz nicht verlangt, dass wir sie länger aufbewahren. Wir senden Ihnen regelmäßig "
         "Informationen über neue Produkte, wenn Sie das wünschen.</p>"
     )
     english = (

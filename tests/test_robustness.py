@@ -595,7 +595,7 @@ def test_no_network_and_no_entity_expansion() -> None:
     "source",
     [
         "![logo](https://example.com/images/logo.png) Caf&eacute; replies promptly.\n",
-        "[](https://example.com/a/b/c)\nWe &amp; you, promptly.\n",
+        "[](https://example.com/a/b/c)\nWe &amp; us, promptly.\n",
         "We \\*reply\\* &#x27;promptly&#x27;.\n",
         "`code\nover\nlines` and then promptly.\n",
         "`\n`We reply promptly.\n",

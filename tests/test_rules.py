@@ -225,7 +225,7 @@ def test_reduced_lemma_table_matches_like_the_full_table() -> None:
 
 
 def test_capitalised_terms_mid_sentence_are_names_not_jargon() -> None:
-    text = "# T\n\nSee the GitHub Additional Product Terms. Additional fees may apply to additional seats.\n"
+    text = "# T\n\nSee the GitHub Sufficient Product Terms. Sufficient fees may apply to sufficient seats.\n"
     hits = check_text(text, config=Config(select=["jargon.bureaucratic"])).findings
     assert [(f.line, f.column) for f in hits] == [(3, 42), (3, 71)]
 

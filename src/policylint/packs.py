@@ -24,6 +24,7 @@ from . import prebuilt
 from .atomic import write_text_atomically
 from .errors import RulePackError
 from .findings import Severity
+from .inflection import Inflection
 from .locations import builtin_rules_dir as builtin_rules_dir
 from .safe_regex import trust
 
@@ -244,6 +245,8 @@ class LanguagePack(BaseModel):
     skeletons: dict[str, SkeletonEntry] = Field(default_factory=dict)
     #: Words rules fill into messages (channel names, "and", "or"…).
     labels: MessageLabels = Field(default_factory=MessageLabels)
+    #: How suggestions are put into the form of the word they replace (substitution rules).
+    inflection: Inflection = Field(default_factory=Inflection)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     path: str = ""
 
@@ -521,6 +524,8 @@ def _merge_language(base: LanguagePack, extra: LanguagePack) -> LanguagePack:
         if name in extra.dates.model_fields_set and name not in base.dates.model_fields_set:
             setattr(merged.dates, name, getattr(extra.dates, name))
     merged.labels.merge(extra.labels)
+    if "inflection" in extra.model_fields_set:
+        merged.inflection = extra.inflection.model_copy(deep=True)
     for name, profile_vocab in extra.profiles.items():
         current = merged.profiles.setdefault(name, ProfileVocabulary())
         current.title = [*current.title, *profile_vocab.title]

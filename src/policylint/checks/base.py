@@ -66,8 +66,9 @@ class Hit:
     end: int | None = None
     section: Section | None = None
     suggestion: str | None = None
-    #: The highest severity this hit may have: a rule that is less sure than usual (a required
-    #: part missing from a document whose kind was only inferred) says so here.
+    #: The highest severity this hit may have, whatever the rule's configured severity: a rule
+    #: that is less sure than usual says so here (a required part missing from a document whose
+    #: kind was only inferred: warning; a sentence just over the limit: info).
     at_most: Severity | None = None
 
 
@@ -242,7 +243,12 @@ class RuleKind:
     def block_hit(block: Block, start: int, end: int, section: Section | None, **fields: Any) -> Hit:
         s, e = block.source_range(start, end)
         suggestion = fields.pop("suggestion", None)
-        return Hit(fields=fields, start=s, end=e, section=section, suggestion=suggestion)
+        # ``advisory=True``: the rule is less sure of this hit than of others (a sentence just over
+        # the limit, a vague time with no clear actor), so it is at most info, whatever the rule's
+        # configured severity: advice never fails a build.
+        advisory = bool(fields.pop("advisory", False))
+        at_most = Severity.INFO if advisory else None
+        return Hit(fields=fields, start=s, end=e, section=section, suggestion=suggestion, at_most=at_most)
 
     @staticmethod
     def section_hit(section: Section, **fields: Any) -> Hit:

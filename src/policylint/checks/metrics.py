@@ -119,6 +119,9 @@ class SentenceLengthParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_words: int = Field(default=35, ge=5, le=500)
+    #: Sentences of at least this many times the limit are reported at the rule's severity; those
+    #: between the limit and this are advice (info). 1.0 reports every long sentence alike.
+    warn_factor: float = Field(default=1.0, ge=1.0, le=10.0)
 
 
 class SentenceLength(RuleKind):
@@ -139,5 +142,11 @@ class SentenceLength(RuleKind):
                 words = int(counted[sent.end] - counted[sent.start])
                 if words > limit:
                     yield self.block_hit(
-                        block, sent.start_char, sent.end_char, section, words=words, limit=limit
+                        block,
+                        sent.start_char,
+                        sent.end_char,
+                        section,
+                        words=words,
+                        limit=limit,
+                        advisory=words < limit * params.warn_factor,
                     )

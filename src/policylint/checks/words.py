@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from enum import Enum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..document import Block, BlockRole
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 from .base import CheckContext, Hit, RuleKind
 from .matching import find_phrases
 
@@ -33,63 +38,287 @@ def _is_proper_name(text: str, start: int, match: str) -> bool:
     return bool(before) and before[-1] not in ".!?:;•–—-(\"“'‘*"
 
 
+class TermExceptions(BaseModel):
+    """Neighbouring words that make a term a term of art, where its plain replacement would
+    change the meaning: "terminate" an agreement, "applicable law", "mutual legal assistance".
+
+    Each entry is a word or phrase matched on lemmas ("account" also finds "accounts"), within
+    ``window`` words after the term (``unless_followed_by``) or before it (``unless_preceded_by``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    unless_followed_by: list[str] = Field(default_factory=list)
+    unless_preceded_by: list[str] = Field(default_factory=list)
+    window: int = Field(default=3, ge=0, le=10, description="Words that may stand between.")
+
+
 class SubstitutionParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     terms: dict[str, str] = Field(default_factory=dict, description="Term (base form) -> plain replacement.")
+    #: Term -> the neighbours that keep it (see :class:`TermExceptions`).
+    exceptions: dict[str, TermExceptions] = Field(default_factory=dict)
+
+
+#: Ends of a clause: an exception's neighbour is looked for only up to one of these.
+_CLAUSE_END = frozenset(".;:!?()")
+#: Separates alternatives in a replacement ("despite, even if"; "must / will").
+_ALTERNATIVES = re.compile(r"\s*(?:,|\s/)\s*(?![^(]*\))")
+
+
+#: (pipeline, exception phrase) -> its lemmas.
+_EXCEPTION_LEMMAS: dict[tuple[int, str], list[str]] = {}
+
+
+def split_alternatives(replacement: str) -> list[str]:
+    """The separate choices a replacement offers; a parenthesised note stays whole."""
+    return [part for part in _ALTERNATIVES.split(replacement.strip()) if part]
+
+
+def _quotes_around(template: str, field: str) -> tuple[str, str]:
+    """The quotation marks a message template puts around ``{field}`` ("“", "”"), so that
+    alternatives can each be quoted in the pack's own style; ("", "") when there are none."""
+    at = template.find("{" + field + "}")
+    if at <= 0:
+        return "", ""
+    before = template[at - 1]
+    after_at = at + len(field) + 2
+    after = template[after_at] if after_at < len(template) else ""
+    if before.isalnum() or before.isspace() or not after or after.isalnum() or after.isspace():
+        return "", ""
+    return before, after
+
+
+def join_choices(choices: list[str], template: str, or_word: str) -> str:
+    """Choices for ``{replacement}``: “despite” or “even if”, the outer marks being the template's."""
+    if len(choices) <= 1:
+        return "".join(choices)
+    opening, closing = _quotes_around(template, "replacement")
+    between = f"{closing}, {opening}"
+    return between.join(choices[:-1]) + f"{closing} {or_word} {opening}" + choices[-1]
 
 
 class Substitution(RuleKind):
     kind = "substitution"
     language_scope = "section"
     Params = SubstitutionParams
-    language_keys = ("terms",)
+    language_keys = ("terms", "exceptions")
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, SubstitutionParams)
         lowered = {k.lower(): v for k, v in params.terms.items()}
+        exceptions = {k.lower(): v for k, v in params.exceptions.items()}
         for m in find_phrases(ctx, lowered, skip_roles=_QUOTES, skip_quoted=True):
             if _is_proper_name(m.block.text, m.start, m.text):
                 continue
-            replacement = lowered.get(m.phrase.lower(), "")
+            term = m.phrase.lower()
+            span = ctx.spacy_doc(m.block).char_span(m.start, m.end)
+            rule = exceptions.get(term)
+            if span is not None and rule is not None and self._excepted(ctx, span, rule):
+                continue
+            choices = self._choices(ctx, term, lowered.get(term, ""), span, m.text)
             yield self.block_hit(
                 m.block,
                 m.start,
                 m.end,
                 m.section,
                 match=m.text,
-                replacement=replacement,
-                suggestion=replacement,
+                replacement=join_choices(choices, self.message, ctx.language.labels.or_word or "or"),
+                suggestion=next((c for c in choices if not c.startswith("(")), None),
             )
+
+    def _excepted(self, ctx: CheckContext, span: Span, rule: TermExceptions) -> bool:
+        doc = span.doc
+        lemmas = [t.lemma_.lower() or t.lower_ for t in doc]
+        ends = [i for i, t in enumerate(doc) if t.text in _CLAUSE_END]
+        after_limit = min([i for i in ends if i >= span.end] + [len(doc)])
+        before_limit = max([i + 1 for i in ends if i < span.start] + [0])
+        for phrase in rule.unless_followed_by:
+            wanted = self._lemmas(ctx, phrase)
+            last = min(span.end + rule.window, after_limit - len(wanted))
+            if any(lemmas[i : i + len(wanted)] == wanted for i in range(span.end, last + 1)):
+                return True
+        for phrase in rule.unless_preceded_by:
+            wanted = self._lemmas(ctx, phrase)
+            first = max(span.start - rule.window - len(wanted), before_limit)
+            if any(lemmas[i : i + len(wanted)] == wanted for i in range(first, span.start - len(wanted) + 1)):
+                return True
+        return False
+
+    @staticmethod
+    def _lemmas(ctx: CheckContext, phrase: str) -> list[str]:
+        """An exception's words as lemmas, through the same pipeline as the document."""
+        key = (id(ctx.nlp), phrase)
+        found = _EXCEPTION_LEMMAS.get(key)
+        if found is None:
+            found = [t.lemma_.lower() or t.lower_ for t in ctx.nlp(phrase.lower())]
+            _EXCEPTION_LEMMAS[key] = found
+        return found
+
+    def _choices(
+        self, ctx: CheckContext, term: str, replacement: str, span: Span | None, text: str
+    ) -> list[str]:
+        """The replacement's alternatives, each put into the form of the matched word."""
+        choices = split_alternatives(replacement)
+        form = self._form(ctx, term, span)
+        if form is not None:
+            choices = [c if c.startswith("(") else ctx.language.inflection.fit(c, form) for c in choices]
+        if text[:1].isupper():  # the suggestion keeps the word's case ("PERMITTED" -> "ALLOWED")
+            upper = text.isupper() and len(text) > 1
+            choices = [
+                c if c.startswith("(") else c.upper() if upper else c[:1].upper() + c[1:] for c in choices
+            ]
+        return choices
+
+    @staticmethod
+    def _form(ctx: CheckContext, term: str, span: Span | None) -> str | None:
+        """The form the document's word is in when the term is listed in its base form."""
+        inflection = ctx.language.inflection
+        if span is None or not (inflection.suffixes or inflection.irregular):
+            return None
+        base = term.split(" ", 1)[0]
+        first = span[0]
+        if (first.lemma_.lower() or first.lower_) != base:
+            return None  # the term is listed inflected ("pertaining to"): its replacement fits
+        form = inflection.form_of(first.text, base)
+        if form == "past":
+            previous = first.nbor(-1).lower_ if first.i > 0 else ""
+            form = "past" if previous in inflection.past_after else "participle"
+        return form
 
 
 class PhraseParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phrases: list[str] = Field(default_factory=list)
-    #: Phrases reported only in a sentence that also has one of ``subject_words``.
+    #: Phrases reported only when the business is the clause's actor, and then as advice (info):
+    #: how often something happens ("we review this policy periodically"), not a deadline.
     needs_subject: list[str] = Field(default_factory=list)
+    #: The business speaking of itself as the subject of a clause ("we", "our team", "the company").
     subject_words: list[str] = Field(default_factory=list)
+    #: Anyone else as the subject ("you", "users", "the parties"): a vague time in their clause is
+    #: a duty placed on them or something they do, not the business's promise.
+    other_subjects: list[str] = Field(default_factory=list)
+    #: Words that open a clause ("if", "and", "when"): a subject word counts only at the start of
+    #: a sentence or clause (after one of these or a punctuation mark), so that the object in
+    #: "we will refund you promptly" is not read as the actor.
+    clause_starts: list[str] = Field(default_factory=list)
+    #: Words that mark the business as the subject wherever they stand in the clause: a
+    #: first-person verb form in a language that leaves the pronoun out (Croatian "ćemo").
+    subject_markers: list[str] = Field(default_factory=list)
+    #: Words right after another party's subject that make the clause a right the business may be
+    #: granting ("you may return it within a reasonable time"): its time limit may be the
+    #: business's to state, so the phrase is reported as advice rather than dropped.
+    grant_words: list[str] = Field(default_factory=list)
+
+
+class Actor(Enum):
+    BUSINESS = "business"
+    OTHER = "other"
+    UNKNOWN = "unknown"
 
 
 class Phrase(RuleKind):
+    """A phrase that is a problem where the business promises something with it.
+
+    With ``subject_words`` and ``other_subjects`` in the language pack, the clause's actor decides:
+    the business -> the rule's severity; someone else -> nothing; no actor found (a passive, an
+    imperative) -> advice (info). Without them, every phrase is reported, as before.
+    """
+
     kind = "phrase"
     language_scope = "section"
     Params = PhraseParams
-    language_keys = ("phrases", "needs_subject", "subject_words")
+    language_keys = (
+        "phrases",
+        "needs_subject",
+        "subject_words",
+        "other_subjects",
+        "clause_starts",
+        "subject_markers",
+        "grant_words",
+    )
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, PhraseParams)
-        conditional = {p.lower() for p in params.needs_subject}
-        subjects = {w.lower() for w in params.subject_words}
+        frequency = {p.lower() for p in params.needs_subject}
+        judge_actor = bool(params.subject_words or params.other_subjects or params.subject_markers)
         for m in find_phrases(
             ctx, [*params.phrases, *params.needs_subject], skip_roles=_QUOTES, skip_quoted=True
         ):
-            if m.phrase.lower() in conditional and not self._has_subject(ctx, m.block, m.start, subjects):
+            actor = self._actor(ctx, m.block, m.start, m.end) if judge_actor else Actor.BUSINESS
+            if actor is Actor.OTHER:
                 continue
-            yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text)
+            if m.phrase.lower() in frequency:
+                if actor is not Actor.BUSINESS:
+                    continue
+                yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text, advisory=True)
+                continue
+            advisory = actor is Actor.UNKNOWN
+            yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text, advisory=advisory)
+
+    def _actor(self, ctx: CheckContext, block: Block, start: int, end: int) -> Actor:
+        """Who the clause around a phrase is about: the nearest subject word before the phrase in
+        its sentence, else the first one after it.
+
+        A subject word counts as the first or second word of a clause (the second for verb-second
+        order: "Wenn Sie widerrufen, zahlen wir zeitnah zurück"). The subject of an "if …"
+        clause before a comma is not the actor of the main clause after it.
+        """
+        params = self.params
+        assert isinstance(params, PhraseParams)
+        doc = ctx.spacy_doc(block)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return Actor.UNKNOWN
+        sent = span.sent
+        words = [t.lower_ for t in doc]
+        openers = {w.lower() for w in params.clause_starts}
+        markers = {w.lower() for w in params.subject_markers}
+        grants = [w.lower().split() for w in params.grant_words]
+        subjects = [(w.lower().split(), Actor.BUSINESS) for w in params.subject_words]
+        subjects += [(w.lower().split(), Actor.OTHER) for w in params.other_subjects]
+        position: dict[int, int] = {}
+        at = 0
+        for i in range(sent.start, sent.end):
+            position[i] = at
+            at = 0 if doc[i].is_punct or words[i] in openers else at + 1
+
+        def subject_at(i: int) -> tuple[Actor, int] | None:
+            if words[i] in markers:
+                return Actor.BUSINESS, 1
+            if position[i] > 1:
+                return None
+            best: tuple[Actor, int] | None = None
+            for wanted, actor in subjects:
+                if words[i : i + len(wanted)] == wanted and (best is None or len(wanted) > best[1]):
+                    best = (actor, len(wanted))
+            if best is not None and best[0] is Actor.OTHER:
+                after = i + best[1]
+                if any(words[after : after + len(g)] == g for g in grants):
+                    return Actor.UNKNOWN, best[1]
+            return best
+
+        crossed_comma = False
+        for i in range(span.start - 1, sent.start - 1, -1):
+            if doc[i].is_punct:
+                crossed_comma = crossed_comma or doc[i].text in ",;"
+                continue
+            found = subject_at(i)
+            if found is None:
+                continue
+            subordinate = i > sent.start and words[i - 1] in openers
+            if crossed_comma and subordinate:
+                continue
+            return found[0]
+        for i in range(span.end, sent.end):
+            found = subject_at(i)
+            if found is not None:
+                return found[0]
+        return Actor.UNKNOWN
 
     @staticmethod
     def _has_subject(ctx: CheckContext, block: Block, offset: int, subjects: set[str]) -> bool:
