@@ -174,3 +174,38 @@ def test_platform_documents_get_fitting_profiles(capsys: pytest.CaptureFixture[s
         if f["path"] in other_kinds and f["rule"].startswith("sections.") and f["severity"] == "error"
     ]
     assert section_errors == []
+
+
+def _date_findings(text: str, path: str = "policy.md") -> list[tuple[str, str]]:
+    report = check_text(
+        text,
+        config={
+            "today": "2026-12-06",
+            "select": ["dates.missing-effective-date", "dates.stale-effective-date"],
+        },
+        path=path,
+    )
+    return [(f.rule, f.severity.value) for f in report.findings]
+
+
+def test_effective_date_duties_are_owed_to_customers() -> None:
+    """A missing or stale date is a warning in a privacy notice, and advice (info) in community
+    guidelines or a document of unknown kind, which make customers no promises."""
+    assert _date_findings("# Privacy Policy\n\nWe collect your email.\n") == [
+        ("dates.missing-effective-date", "warning")
+    ]
+    assert _date_findings("# Community Guidelines\n\nBe kind.\n") == [
+        ("dates.missing-effective-date", "info")
+    ]
+    assert _date_findings("# Welcome\n\nBe kind.\n") == [("dates.missing-effective-date", "info")]
+    stale = "Last updated: 1 March 2024\n\nWe collect your email.\n"
+    assert _date_findings("# Privacy Policy\n\n" + stale) == [("dates.stale-effective-date", "warning")]
+    assert _date_findings("# Developer Terms\n\n" + stale) == [("dates.stale-effective-date", "info")]
+
+
+def test_a_month_only_date_is_as_new_as_the_months_last_day() -> None:
+    """'December 2025' may mean the 31st: on 6 December 2026 it is under 12 months old."""
+    assert _date_findings("# Privacy Policy\n\nLast updated: December 2025\n\nText.\n") == []
+    assert _date_findings("# Privacy Policy\n\nLast updated: November 2025\n\nText.\n") == [
+        ("dates.stale-effective-date", "warning")
+    ]

@@ -37,6 +37,9 @@ class DateMention:
     text: str
     date: dt.date | None  # None when ambiguous
     readings: tuple[dt.date, ...] = ()
+    #: "December 2025": no day given (the date is the 1st); a policy so dated may be as new as
+    #: the month's last day, which is what its age is measured from.
+    month_only: bool = False
 
     @property
     def ambiguous(self) -> bool:
@@ -128,7 +131,7 @@ def find_dates(text: str, vocab: DatesVocabulary) -> list[DateMention]:
         if month_no and not match["month"][0].islower():
             date = _safe_date(int(match["year"]), month_no, 1)
             if date:
-                add(DateMention(match.start(), match.end(), match.group(0), date))
+                add(DateMention(match.start(), match.end(), match.group(0), date, month_only=True))
     for match in numeric.finditer(text):
         if not free(match.start(), match.end()):
             continue
@@ -159,6 +162,15 @@ class EffectiveDate:
     start: int  # source offsets
     end: int
     section: Section | None
+    month_only: bool = False
+
+    @property
+    def latest_day(self) -> dt.date:
+        """The last day the date may stand for: the month's last day for "December 2025"."""
+        if not self.month_only:
+            return self.date
+        following = (self.date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return following - dt.timedelta(days=1)
 
 
 @lru_cache(maxsize=32)
@@ -191,7 +203,7 @@ def effective_dates(document: Document, vocab: DatesVocabulary) -> list[Effectiv
                 pos = document.source.find(str(value))
                 start = pos + mention.start if pos != -1 else 0
                 results.append(
-                    EffectiveDate(mention.date, mention.text, start, start + len(mention.text), None)
+                    EffectiveDate(mention.date, mention.text, start, start + len(mention.text), None, mention.month_only)
                 )
                 break
         if results:
@@ -221,7 +233,7 @@ def effective_dates(document: Document, vocab: DatesVocabulary) -> list[Effectiv
             bare_at_top = not is_heading and prose_seen <= 2 and block.text.strip(" .*_") == mention.text
             if near or bare_at_top or (in_marked_section and not marks):
                 start, end = block.source_range(mention.start, mention.end)
-                results.append(EffectiveDate(when, mention.text, start, end, section))
+                results.append(EffectiveDate(when, mention.text, start, end, section, mention.month_only))
         if not is_heading:
             heading_marked = heading_marked and not block.text.strip()
     return results

@@ -273,6 +273,10 @@ class ProfileSpec(BaseModel):
     description: str = ""
     #: Section kinds (privacy, returns, contact…) and parts (privacy-retention…) the profile needs.
     requires: list[str] = Field(default_factory=list)
+    #: False for documents that make no promises to consumers (community guidelines, developer
+    #: terms, business agreements…) or whose kind is unknown: rules whose duty is owed to
+    #: customers (a dated, yearly reviewed policy) are then advice, at most ``info``.
+    customer_facing: bool = True
     pack: str = ""
 
 

@@ -227,7 +227,13 @@ def combined_profile(choice: ProfileChoice, catalog: Catalog) -> ProfileSpec | N
     requires: list[str] = []
     for spec in specs:
         requires.extend(r for r in spec.requires if r not in requires)
-    return specs[0].model_copy(update={"requires": requires, "label": " and ".join(s.label for s in specs)})
+    return specs[0].model_copy(
+        update={
+            "requires": requires,
+            "label": " and ".join(s.label for s in specs),
+            "customer_facing": any(s.customer_facing for s in specs),
+        }
+    )
 
 
 def required_kinds(profile: ProfileSpec | None, config: Config) -> list[str]:

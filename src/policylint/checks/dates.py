@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..dates import effective_dates, find_dates, months_between
+from ..findings import Severity
 from .base import CheckContext, Hit, RuleKind
 
 _DIGIT = re.compile(r"\d")
@@ -59,14 +60,19 @@ class EffectiveDate(RuleKind):
         params = self.params
         assert isinstance(params, EffectiveDateParams)
         found = ctx.memo("effective_dates", lambda: effective_dates(ctx.document, ctx.language.dates))
+        # The yearly review and the visible date are owed to customers: in a document that makes
+        # them no promises (community guidelines, a business agreement) or of unknown kind, they
+        # are good practice, so the finding is advice.
+        customers = ctx.profile is not None and ctx.profile.customer_facing
+        at_most = None if customers else Severity.INFO
         if params.check == "missing":
             if not found:
-                yield Hit(fields={})
+                yield Hit(fields={}, at_most=at_most)
             return
         if not found:
             return
-        latest = max(found, key=lambda e: e.date)
-        age = months_between(latest.date, ctx.today)
+        latest = max(found, key=lambda e: e.latest_day)
+        age = months_between(latest.latest_day, ctx.today)
         limit = ctx.config.stale_after_months
         if age >= limit:
             yield Hit(
@@ -74,4 +80,5 @@ class EffectiveDate(RuleKind):
                 start=latest.start,
                 end=latest.end,
                 section=latest.section,
+                at_most=at_most,
             )
