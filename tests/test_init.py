@@ -83,7 +83,7 @@ def test_cli_writes_files_and_keeps_existing_ones(tmp_path: Path) -> None:
 
 
 def test_unknown_language_or_profile_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no language pack"):
+    with pytest.raises(ConfigError, match="allowed codes: da, de, en"):
         run_init(tmp_path, CATALOG, "customer-service", "xx", dt.date(2026, 1, 1))
     with pytest.raises(ConfigError, match="unknown profile"):
         run_init(tmp_path, CATALOG, "cookie-policy", "en", dt.date(2026, 1, 1))

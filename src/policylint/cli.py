@@ -312,6 +312,8 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     def config_for(path: Path) -> Any:
         config = resolver.for_path(path)
         if id(config) not in checked_configs:
+            if args.language:
+                _check_language_option(args.language, config)
             # Validating loads every pack and builds every rule; a cache remembers configs that passed.
             if cache is None or not cache.known_valid(config):
                 validate_config(config)
@@ -429,6 +431,19 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         return EXIT_OK
     threshold = Severity(fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in report.findings) else EXIT_OK
+
+
+def _check_language_option(code: str, config: Any) -> None:
+    """Refuse a ``--language`` no pack covers (with this config's packs), naming the option:
+    otherwise every language rule would be skipped and the run would pass."""
+    from .config import unknown_language
+    from .engine import catalog_for
+    from .errors import ConfigError
+
+    languages = catalog_for(config).languages
+    problem = unknown_language("--language", code, {c: p.language.name for c, p in languages.items()})
+    if problem is not None:
+        raise ConfigError(problem)
 
 
 def _stderr_console() -> Any:

@@ -23,7 +23,7 @@ from . import regex_cache
 from .checks import kind_class
 from .checks.base import CheckContext, Hit, NlpRefused, RuleKind, render_message
 from .classify import classify_document
-from .config import Config
+from .config import Config, unknown_language
 from .document import Document
 from .errors import ConfigError, RulePackError
 from .findings import FileReport, Finding, SectionInfo
@@ -106,11 +106,17 @@ def validate_config(config: Config) -> None:
         *(p.profile for p in config.profiles),
     ]
     unknown = [name for name in named if name not in catalog.profiles]
+    where = f"{config.source}: " if config.source else ""
     if unknown:
-        where = f"{config.source}: " if config.source else ""
         raise ConfigError(
             f"{where}unknown profile {unknown[0]!r}; known profiles: {', '.join(sorted(catalog.profiles))}"
         )
+    names = {code: pack.language.name for code, pack in catalog.languages.items()}
+    for key in ("language", "default_language"):
+        value = getattr(config, key)
+        problem = unknown_language(f"`{key}`", value, names) if value is not None else None
+        if problem is not None:
+            raise ConfigError(f"{where}{problem}")
     for lang in catalog.languages:
         rules_for(config, lang)
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import unknown_language
 from .errors import ConfigError
 from .packs import Catalog, LanguagePack
 
@@ -85,8 +86,10 @@ def run_init(
     unless ``force``)."""
     if profile not in INIT_PROFILES:
         raise ConfigError(f"unknown profile {profile!r}; choose one of: {', '.join(INIT_PROFILES)}")
-    if lang not in catalog.languages:
-        raise ConfigError(f"no language pack for {lang!r}; available: {', '.join(sorted(catalog.languages))}")
+    names = {code: pack.language.name for code, pack in catalog.languages.items()}
+    problem = unknown_language("--lang", lang, names)
+    if problem is not None:
+        raise ConfigError(problem)
     skeleton = build_skeleton(catalog, catalog.languages[lang], profile, today)
     directory.mkdir(parents=True, exist_ok=True)
     files = {

@@ -1,0 +1,61 @@
+"""The first hour with the command line (issue 17): settings and paths that used to fail silently
+now stop the run with exit code 2 and a message naming what is wrong and what would be right."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from policylint.cli import main
+
+POLICY = "# Privacy policy\n\nWe collect your email address to answer your questions.\n"
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    out = io.StringIO()
+    code = main([*args, "--no-cache"] if args and args[0] == "check" else args, out)
+    return code, out.getvalue(), capsys.readouterr().err
+
+
+@pytest.fixture
+def policy(tmp_path: Path) -> Path:
+    path = tmp_path / "privacy.md"
+    path.write_text(POLICY, encoding="utf-8")
+    return path
+
+
+def test_language_option_naming_no_pack_is_exit_2_with_a_suggestion(
+    policy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(["check", str(policy), "--language", "english"], capsys)
+    assert code == 2
+    assert "--language 'english'" in err and "da, de, en, et, hr, nb" in err
+    assert "Did you mean: en (English)?" in err
+
+
+def test_language_key_naming_no_pack_is_exit_2_naming_the_file(
+    policy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = policy.parent / "policylint.toml"
+    config.write_text('language = "englsh"\n', encoding="utf-8")
+    code, _, err = _run(["check", str(policy)], capsys)
+    assert code == 2
+    assert str(config) in err and "`language` 'englsh'" in err and "Did you mean: en (English)?" in err
+    config.write_text('default_language = "dansk"\n', encoding="utf-8")
+    code, _, err = _run(["check", str(policy)], capsys)
+    assert code == 2 and "`default_language` 'dansk'" in err
+
+
+def test_a_language_added_by_a_user_pack_is_accepted(
+    policy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = policy.parent / "packs" / "fr.toml"
+    pack.parent.mkdir()
+    pack.write_text('[language]\ncode = "fr"\nname = "French"\nspacy = "fr"\n', encoding="utf-8")
+    (policy.parent / "policylint.toml").write_text('rule_paths = ["packs"]\n', encoding="utf-8")
+    code, _, err = _run(["check", str(policy), "--language", "fr"], capsys)
+    assert code in (0, 1), err
+    code, _, err = _run(["check", str(policy), "--language", "french"], capsys)
+    assert code == 2 and "Did you mean: fr (French)?" in err
