@@ -59,3 +59,37 @@ def test_a_language_added_by_a_user_pack_is_accepted(
     assert code in (0, 1), err
     code, _, err = _run(["check", str(policy), "--language", "french"], capsys)
     assert code == 2 and "Did you mean: fr (French)?" in err
+
+
+def test_an_empty_folder_warns_and_fail_on_empty_makes_it_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "polices"
+    empty.mkdir()
+    (empty / "notes.py").write_text("x = 1\n", encoding="utf-8")
+    code, _, err = _run(["check", str(empty)], capsys)
+    assert code == 0
+    assert f"no policy files found under {empty}" in err
+    code, _, err = _run(["check", str(empty), "--fail-on-empty"], capsys)
+    assert code == 2 and "nothing was checked" in err
+    (tmp_path / "policylint.toml").write_text("fail_on_empty = true\n", encoding="utf-8")
+    code, _, err = _run(["check", str(empty)], capsys)
+    assert code == 2 and f"no policy files found under {empty}" in err
+
+
+def test_fail_on_empty_passes_when_another_path_has_policies(
+    policy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = policy.parent / "drafts"
+    empty.mkdir()
+    code, _, err = _run(["check", str(policy), str(empty), "--fail-on-empty", "--fail-on", "never"], capsys)
+    assert code == 0 and f"no policy files found under {empty}" in err
+
+
+def test_a_path_that_does_not_exist_is_exit_2_naming_it(
+    policy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = policy.parent / "polices"
+    code, out, err = _run(["check", str(policy), str(missing)], capsys)
+    assert code == 2 and out == ""
+    assert f"no such file or folder: {missing}" in err

@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on", choices=FAIL_LEVELS, help="lowest severity that fails the run (default: error)"
     )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument(
+        "--fail-on-empty",
+        action="store_true",
+        help="exit 2 when no policy file was found to check (also: fail_on_empty in the config)",
+    )
     check.add_argument("--today", type=_date, help="date to measure staleness against (YYYY-MM-DD)")
     check.add_argument("--language", help="force the language of every document (e.g. en, da)")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
@@ -283,6 +288,11 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     if args.jobs is not None and args.jobs < 1:
         print("policylint: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_ERROR
+    missing = [p for p in args.paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        # Checked up front: a mistyped path in CI must not pass, nor read as "findings" (exit 1).
+        print(f"policylint: error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_ERROR
     resolver = ConfigResolver(args.config, _overrides(args))
     known = None
     if args.baseline and not args.write_baseline:
@@ -332,6 +342,16 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         make_task(file, config_for(file), args.input_format)
         for file in discover([Path(p) for p in file_paths], resolver)
     ]
+    empty = _empty_folders([Path(p) for p in file_paths], [task.path for task in tasks])
+    if empty:
+        say(
+            f"policylint: warning: no policy files found under {', '.join(map(str, empty))} "
+            f"(policy files end in {', '.join(POLICY_SUFFIXES)})"
+        )
+        first = resolver.for_path(Path(file_paths[0]))
+        if not tasks and stdin_text is None and (args.fail_on_empty or first.fail_on_empty):
+            print("policylint: error: nothing was checked (--fail-on-empty)", file=sys.stderr)
+            return EXIT_ERROR
     progress = None
     advance = None
     if _show_progress(args, len(tasks)):
@@ -444,6 +464,15 @@ def _check_language_option(code: str, config: Any) -> None:
     problem = unknown_language("--language", code, {c: p.language.name for c, p in languages.items()})
     if problem is not None:
         raise ConfigError(problem)
+
+
+POLICY_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
+
+
+def _empty_folders(roots: list[Path], files: list[Path]) -> list[Path]:
+    """The folders among ``roots`` in which discovery found no policy file: a mistyped or empty
+    folder would otherwise pass as "0 files checked"."""
+    return [root for root in roots if root.is_dir() and not any(file.is_relative_to(root) for file in files)]
 
 
 def _stderr_console() -> Any:

@@ -77,6 +77,11 @@ class Config(BaseModel):
         default_factory=dict, description="Severity overrides by rule id or prefix, e.g. {jargon = 'info'}."
     )
     fail_on: FailOn = Field(default="error", description="Lowest severity that makes the exit code 1.")
+    fail_on_empty: bool = Field(
+        default=False,
+        description="Exit with code 2 when the paths given hold no policy file (a mistyped or empty "
+        "folder), instead of passing with a warning. Same as `--fail-on-empty`.",
+    )
     exclude: list[str] = Field(
         default_factory=list,
         description="Gitignore-style patterns of paths not to check when walking folders.",
