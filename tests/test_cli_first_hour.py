@@ -4,6 +4,8 @@ now stop the run with exit code 2 and a message naming what is wrong and what wo
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,34 @@ def test_a_path_that_does_not_exist_is_exit_2_naming_it(
     code, out, err = _run(["check", str(policy), str(missing)], capsys)
     assert code == 2 and out == ""
     assert f"no such file or folder: {missing}" in err
+
+
+def test_an_unwritable_output_path_is_one_line_and_exit_2(
+    policy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = policy.parent / "no-such-folder" / "report.html"
+    code, _, err = _run(["check", str(policy), "--format", "html", "-o", str(target)], capsys)
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"policylint: error: cannot write the report to {target}: No such file or directory"
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "{policy}", "--format", "sarif"],
+        ["check", "{policy}", "--format", "github"],
+        ["explain", "dates.vague-time"],
+    ],
+)
+def test_a_reader_that_closes_early_ends_the_run_quietly(policy: Path, args: list[str]) -> None:
+    command = [sys.executable, "-m", "policylint.cli", *(a.format(policy=policy) for a in args), "--no-cache"]
+    if args[0] == "explain":
+        command.pop()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before anything was written, as `| head -c 0`
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141
+    assert err == ""

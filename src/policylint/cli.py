@@ -14,13 +14,15 @@ import io
 import os
 import sys
 import time
-from collections.abc import Collection, MutableMapping, Sequence
+from collections.abc import Callable, Collection, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
 from ._version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: A closed output pipe: 128 + SIGPIPE, what a shell reports for a tool that SIGPIPE ended.
+EXIT_BROKEN_PIPE = 141
 INPUT_FORMATS = ("markdown", "html", "text")
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
@@ -234,7 +236,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     outcome = store.replay()
     if outcome is not None:
         if args.output:
-            args.output.write_text(outcome.stdout, encoding="utf-8")
+            _write_report(args.output, lambda handle: handle.write(outcome.stdout))
         else:
             out.write(outcome.stdout)
         sys.stderr.write(outcome.stderr)
@@ -435,8 +437,7 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     )
     reporter = get_reporter(args.format)
     if args.output:
-        with args.output.open("w", encoding="utf-8") as handle:
-            reporter(report, handle, options)
+        _write_report(args.output, lambda handle: reporter(report, handle, options))
     else:
         reporter(report, out, options)
 
@@ -451,6 +452,18 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         return EXIT_OK
     threshold = Severity(fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in report.findings) else EXIT_OK
+
+
+def _write_report(path: Path, write: Callable[[TextIO], object]) -> None:
+    """Write the report to ``--output``; a path that cannot be written is a usage error (exit 2)
+    named in one line, not a traceback with exit code 1, which CI would read as findings."""
+    from .errors import PolicylintError
+
+    try:
+        with path.open("w", encoding="utf-8") as handle:
+            write(handle)
+    except OSError as exc:
+        raise PolicylintError(f"error: cannot write the report to {path}: {exc.strerror or exc}") from None
 
 
 def _check_language_option(code: str, config: Any) -> None:
@@ -736,6 +749,30 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
     ``check --server`` goes to the warm server; if it cannot be used, the check runs here."""
     raw = list(argv) if argv is not None else sys.argv[1:]
+    try:
+        code = _main(raw, out)
+        if out is None:
+            sys.stdout.flush()  # here, where a closed pipe can still be caught
+        return code
+    except BrokenPipeError:
+        # The reader went away (`policylint check --format sarif | head`): stop quietly, as Unix
+        # tools do when SIGPIPE ends them, instead of a traceback; the exit code is the one a
+        # shell reports for such a tool. Python would flush stdout again at exit: point it at
+        # the null device so that it does not complain either.
+        if out is None:
+            _detach_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _detach_stdout() -> None:
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real descriptor behind sys.stdout
+        pass
+
+
+def _main(raw: list[str], out: TextIO | None) -> int:
     served = _server_argv(raw)
     if served is not None:
         if out is None:  # a caller's own output stream cannot be handed to a server
