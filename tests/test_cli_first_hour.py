@@ -126,3 +126,51 @@ def test_a_reader_that_closes_early_ends_the_run_quietly(policy: Path, args: lis
     err = process.stderr.read().decode()
     assert process.wait(timeout=120) == 141
     assert err == ""
+
+
+MIXED = """# Privacy policy
+
+Last updated: 3 April 2026
+
+## What we collect
+
+We collect your name and email address to deliver your orders and answer your questions. We keep
+them for as long as you have an account with us, and we never sell them to anyone. You can ask us
+to see, correct or delete the information we hold about you at any time, and we will answer you.
+
+## Contact us
+
+Email help@shop.example or call +1 503 555 0142.
+
+## Til danske kunder
+
+Vi indsamler dit navn og din e-mailadresse for at levere dine ordrer og besvare dine spørgsmål.
+Du kan altid kontakte os, hvis du har spørgsmål om, hvordan vi behandler dine oplysninger.
+"""
+
+
+def test_load_document_gives_the_kinds_and_languages_outline_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from policylint import load_document
+
+    path = tmp_path / "privacy.md"
+    path.write_text(MIXED, encoding="utf-8")
+    code, out, _ = _run(["outline", str(path), "--format", "json"], capsys)
+    assert code == 0
+
+    def flat(nodes: list[dict[str, object]]) -> list[tuple[object, ...]]:
+        rows: list[tuple[object, ...]] = []
+        for n in nodes:
+            rows.append((n["title"], n["kind"], n["language"]))
+            rows.extend(flat(n["children"]))  # type: ignore[arg-type]
+        return rows
+
+    shown = json.loads(out)
+    document = load_document(path)
+    loaded = [(s.title, s.kind, s.language) for s in document.sections()]
+    assert loaded == flat(shown["sections"])
+    assert document.language == shown["language"] == "en"
+    assert {kind for _, kind, _ in loaded} >= {"privacy", "contact"}

@@ -495,22 +495,19 @@ def _stderr_console() -> Any:
 
 
 def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
+    from .api import load_document
     from .config import ConfigResolver
     from .engine import analyse
-    from .parsers import format_for_path, parse
-    from .reader import ReadError, display_path, read_file
+    from .reader import ReadError, display_path
 
     path = Path(args.path)
     config = ConfigResolver(args.config).for_path(path)
     try:
-        source = read_file(path, config.max_file_bytes)
+        document = load_document(path, args.input_format, config)  # the library's answer, classified
     except ReadError as exc:
         print(f"policylint: {path} {exc}", file=sys.stderr)
         return EXIT_ERROR
-    document = parse(
-        source.text, args.input_format or format_for_path(str(path)) or "text", display_path(path)
-    )
-    pack, ctx = analyse(document, config)
+    pack, ctx = analyse(document, config, classified=True)
     from .profiles import find_parts, required_kinds, required_parts
 
     wanted = [*required_kinds(ctx.profile, config), *required_parts(ctx.profile)]
