@@ -174,3 +174,34 @@ def test_load_document_gives_the_kinds_and_languages_outline_shows(
     assert loaded == flat(shown["sections"])
     assert document.language == shown["language"] == "en"
     assert {kind for _, kind, _ in loaded} >= {"privacy", "contact"}
+
+
+def test_init_refuses_to_shadow_a_pyproject_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[project]\nname = "shop"\n\n[tool.policylint]\nregions = ["eu"]\n', encoding="utf-8"
+    )
+    code, out, err = _run(["init", "--dir", str(tmp_path)], capsys)
+    assert code == 2 and out == ""
+    assert str(pyproject) in err and "it sets regions" in err and "--force" in err and "--no-config" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pyproject.toml"]
+
+    code, out, _ = _run(["init", "--dir", str(tmp_path), "--no-config"], capsys)
+    assert code == 0 and not (tmp_path / "policylint.toml").exists()
+    assert (tmp_path / "customer-service.md").is_file()
+
+    code, out, _ = _run(["init", "--dir", str(tmp_path), "--force"], capsys)
+    assert code == 0 and (tmp_path / "policylint.toml").is_file()
+    assert f"now takes precedence over {pyproject}" in out
+
+
+def test_init_refuses_to_shadow_a_parent_folders_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "policylint.toml").write_text('regions = ["us"]\n', encoding="utf-8")
+    code, _, err = _run(["init", "--dir", str(tmp_path / "legal")], capsys)
+    assert code == 2 and str(tmp_path / "policylint.toml") in err
+    code, out, _ = _run(["init", "--dir", str(tmp_path)], capsys)  # its own file: kept, as before
+    assert code == 0 and f"kept {tmp_path / 'policylint.toml'}" in out

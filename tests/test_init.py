@@ -68,13 +68,14 @@ def test_cli_writes_files_and_keeps_existing_ones(tmp_path: Path) -> None:
     (tmp_path / "privacy-notice.md").write_text("# My own\n")
     second = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert "kept" in second.stdout and (tmp_path / "privacy-notice.md").read_text() == "# My own\n"
+    fresh = tmp_path.parent / f"{tmp_path.name}-fresh" / "new"  # under no config of its own
     run = subprocess.run(
-        [sys.executable, "-m", "policylint.cli", "init", "--dir", str(tmp_path / "new")],
+        [sys.executable, "-m", "policylint.cli", "init", "--dir", str(fresh)],
         capture_output=True,
         text=True,
     )
     result = subprocess.run(
-        [sys.executable, "-m", "policylint.cli", "check", str(tmp_path / "new" / "customer-service.md")],
+        [sys.executable, "-m", "policylint.cli", "check", str(fresh / "customer-service.md")],
         capture_output=True,
         text=True,
     )

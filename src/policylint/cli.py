@@ -135,7 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--lang", default="en", help="language of the skeleton (default: en)")
     init.add_argument("--dir", type=Path, default=Path("."), help="where to write (default: current folder)")
-    init.add_argument("--force", action="store_true", help="overwrite existing files")
+    init.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite existing files, and write policylint.toml even where another config applies",
+    )
+    init.add_argument(
+        "--no-config",
+        dest="write_config",
+        action="store_false",
+        help="write only the policy skeleton (keep the configuration you have)",
+    )
 
     sub.add_parser("schema", help="print the JSON Schema of --format json output")
 
@@ -648,11 +658,24 @@ def _cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     from .engine import catalog_for
     from .init import run_init
 
-    result = run_init(args.dir, catalog_for(Config()), args.profile, args.lang, dt.date.today(), args.force)
+    result = run_init(
+        args.dir,
+        catalog_for(Config()),
+        args.profile,
+        args.lang,
+        dt.date.today(),
+        args.force,
+        args.write_config,
+    )
     for path in result.written:
         out.write(f"wrote {path}\n")
     for path in result.skipped:
         out.write(f"kept {path} (it exists; use --force to overwrite)\n")
+    if result.shadowed is not None:
+        out.write(
+            f"note: {args.dir / 'policylint.toml'} now takes precedence over {result.shadowed} "
+            "for files in this folder; settings are not merged\n"
+        )
     if result.written:
         policy = args.dir / f"{args.profile}.md"
         out.write(
