@@ -37,7 +37,8 @@ def _governing_config(directory: Path) -> Path | None:
 
 
 def _shadowing_error(existing: Path, directory: Path, profile: str, lang: str) -> ConfigError:
-    keys = sorted(load_config_file(existing).model_dump(exclude_unset=True)) if existing.is_file() else []
+    loaded = load_config_file(existing) if existing.is_file() else None
+    keys = sorted(loaded.model_dump(exclude_unset=True)) if loaded is not None else []
     hidden = f" (it sets {', '.join(keys)})" if keys else ""
     return ConfigError(
         f"{existing} already configures policylint for {directory}{hidden}; a policylint.toml "
