@@ -205,3 +205,52 @@ def test_init_refuses_to_shadow_a_parent_folders_config(
     assert code == 2 and str(tmp_path / "policylint.toml") in err
     code, out, _ = _run(["init", "--dir", str(tmp_path)], capsys)  # its own file: kept, as before
     assert code == 0 and f"kept {tmp_path / 'policylint.toml'}" in out
+
+
+def test_a_params_typo_in_the_config_names_the_users_file(
+    policy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = policy.parent / "policylint.toml"
+    config.write_text('[params."readability.long-sentence"]\nmax_wrds = 30\n', encoding="utf-8")
+    code, _, err = _run(["check", str(policy)], capsys)
+    assert code == 2
+    assert err.startswith(f"policylint: {config}: ") and "rules/lang" not in err
+    assert "max_wrds: unknown parameter. Did you mean: max_words?" in err
+
+
+def test_a_params_typo_in_a_user_language_pack_names_that_pack(
+    policy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = policy.parent / "packs" / "en-extra.toml"
+    pack.parent.mkdir()
+    pack.write_text(
+        '[language]\ncode = "en"\nname = "English"\nspacy = "en"\n\n[rules."dates.vague-time"]\nphrasez = ["anon"]\n',
+        encoding="utf-8",
+    )
+    (policy.parent / "policylint.toml").write_text('rule_paths = ["packs"]\n', encoding="utf-8")
+    code, _, err = _run(["check", str(policy)], capsys)
+    assert code == 2
+    assert err.startswith(f"policylint: {pack}: rule 'dates.vague-time'")
+    assert "Did you mean: phrases?" in err
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "named"),
+    [
+        ('ignore = ["jargon.legalise"]\n', [], "`ignore` names 'jargon.legalise'"),
+        ('select = ["dates.vague-tme"]\n', [], "`select` names 'dates.vague-tme'"),
+        ('[severity]\n"jargon.legalise" = "info"\n', [], "`severity` names 'jargon.legalise'"),
+        ('[per_file_ignores]\n"*.md" = ["jargon.legalise"]\n', [], "names 'jargon.legalise'"),
+        ("", ["--select", "jargon.legalise"], "`--select` names 'jargon.legalise'"),
+        ("", ["--ignore", "jargon.legalise"], "`--ignore` names 'jargon.legalise'"),
+    ],
+)
+def test_unknown_rule_ids_get_a_did_you_mean(
+    policy: Path, capsys: pytest.CaptureFixture[str], config: str, args: list[str], named: str
+) -> None:
+    (policy.parent / "policylint.toml").write_text(config, encoding="utf-8")
+    code, _, err = _run(["check", str(policy), *args], capsys)
+    assert code == 2 and named in err
+    assert "Did you mean: jargon.legalese" in err or "Did you mean: dates.vague-time" in err
+    if args:
+        assert "policylint.toml" not in err  # the option is at fault, not the file

@@ -336,6 +336,7 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         if id(config) not in checked_configs:
             if args.language:
                 _check_language_option(args.language, config)
+            _check_rule_options(args, config)
             # Validating loads every pack and builds every rule; a cache remembers configs that passed.
             if cache is None or not cache.known_valid(config):
                 validate_config(config)
@@ -474,6 +475,21 @@ def _write_report(path: Path, write: Callable[[TextIO], object]) -> None:
             write(handle)
     except OSError as exc:
         raise PolicylintError(f"error: cannot write the report to {path}: {exc.strerror or exc}") from None
+
+
+def _check_rule_options(args: argparse.Namespace, config: Any) -> None:
+    """Refuse a rule id or family in ``--select``/``--extend-select``/``--ignore`` that matches no
+    rule, naming the option (the config's own lists are checked, naming its file, afterwards)."""
+    from .engine import catalog_for
+    from .selection import check_patterns
+
+    ids = list(catalog_for(config).rules)
+    for option, patterns in (
+        ("--select", args.select),
+        ("--extend-select", args.extend_select),
+        ("--ignore", args.ignore),
+    ):
+        check_patterns("", option, patterns or [], ids)
 
 
 def _check_language_option(code: str, config: Any) -> None:

@@ -23,7 +23,7 @@ from . import regex_cache
 from .checks import kind_class
 from .checks.base import CheckContext, Hit, NlpRefused, RuleKind, render_message
 from .classify import classify_document
-from .config import Config, unknown_language
+from .config import Config, did_you_mean, unknown_language
 from .document import Document
 from .errors import ConfigError, RulePackError
 from .findings import FileReport, Finding, SectionInfo
@@ -63,15 +63,38 @@ def build_rule(spec: RuleSpec, pack: LanguagePack, config: Config) -> RuleKind:
     try:
         params = cls.Params.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        origin = pack.path if spec.id in pack.rules else spec.pack
-        raise RulePackError(f"{origin}: rule {spec.id!r} has invalid parameters: {problems}") from None
+        raise _params_error(spec, pack, config, cls, exc) from None
     rule = cls(spec, params, pack)
     if message is not None:
         if not isinstance(message, str):
             raise RulePackError(f"{pack.path}: [rules.{spec.id!r}] message must be a string")
         rule.message = message
     return rule
+
+
+def _params_error(
+    spec: RuleSpec, pack: LanguagePack, config: Config, cls: type[RuleKind], exc: ValidationError
+) -> ConfigError | RulePackError:
+    """Invalid parameters, blamed on the file that set the first bad key: the user's config
+    (``params``; :func:`validate_config` adds its path), a language pack extending this language
+    (a user's, under ``rule_paths``), or the rule's own pack. A misspelt key gets a did-you-mean."""
+    user = config.params.get(spec.id, {})
+    vocab = pack.rules.get(spec.id, {})
+    problems: list[str] = []
+    origins: list[str | None] = []
+    for error in exc.errors():
+        key = str(error["loc"][0]) if error["loc"] else ""
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown parameter." + did_you_mean(key, cls.Params.model_fields)
+        problems.append(f"{'.'.join(str(p) for p in error['loc'])}: {message}")
+        origins.append(None if key in user else pack.rule_source(spec.id, key) if key in vocab else spec.pack)
+    text = "; ".join(problems)
+    if origins and origins[0] is None:
+        return ConfigError(f"`params` for rule {spec.id!r} are invalid: {text}")
+    return RulePackError(
+        f"{origins[0] if origins else spec.pack}: rule {spec.id!r} has invalid parameters: {text}"
+    )
 
 
 @lru_cache(maxsize=64)
@@ -118,7 +141,10 @@ def validate_config(config: Config) -> None:
         if problem is not None:
             raise ConfigError(f"{where}{problem}")
     for lang in catalog.languages:
-        rules_for(config, lang)
+        try:
+            rules_for(config, lang)
+        except ConfigError as exc:  # a bad `params` entry: name this config's file
+            raise ConfigError(f"{where}{exc}") from None
 
 
 def system_finding(
