@@ -254,3 +254,62 @@ def test_unknown_rule_ids_get_a_did_you_mean(
     assert "Did you mean: jargon.legalese" in err or "Did you mean: dates.vague-time" in err
     if args:
         assert "policylint.toml" not in err  # the option is at fault, not the file
+
+
+DIRECTIVES = """# Privacy policy
+
+<!-- policylint-disable-next-line jargon.legalse -->
+We will answer you forthwith.
+
+<!-- policylint-disable-next-line jargon.legalese -->
+We will answer you within two days.
+
+<!-- policylint-disable-next-line jargon.legalese -->
+We will answer you forthwith, as the Act says.
+
+<!-- policylint-disable-next-line readability -->
+We answer.
+"""
+
+
+def _json_findings(args: list[str], capsys: pytest.CaptureFixture[str]) -> list[tuple[str, int, str]]:
+    import json
+
+    code, out, err = _run([*args, "--format", "json", "--fail-on", "never"], capsys)
+    assert code == 0, err
+    return [(f["rule"], f["line"], f["message"]) for f in json.loads(out)["findings"]]
+
+
+def test_an_unknown_rule_in_a_directive_is_reported_with_a_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "privacy.md"
+    path.write_text(DIRECTIVES, encoding="utf-8")
+    found = _json_findings(["check", str(path)], capsys)
+    unknown = [f for f in found if f[0] == "suppression.unknown-rule"]
+    assert [(rule, line) for rule, line, _ in unknown] == [("suppression.unknown-rule", 3)]
+    assert "'jargon.legalse'" in unknown[0][2] and "Did you mean: jargon.legalese" in unknown[0][2]
+    assert not any(rule == "suppression.unused" for rule, *_ in found)  # opt-in
+    assert ("jargon.legalese", 10) not in [(rule, line) for rule, line, _ in found]  # still silenced
+
+
+def test_report_unused_disables_reports_directives_that_silence_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "privacy.md"
+    path.write_text(DIRECTIVES, encoding="utf-8")
+    found = _json_findings(["check", str(path), "--report-unused-disables"], capsys)
+    unused = [(line, message) for rule, line, message in found if rule == "suppression.unused"]
+    assert [line for line, _ in unused] == [6, 12]  # line 9 silenced a finding; line 3 is a typo
+    assert "`policylint-disable-next-line jargon.legalese` silences no finding" in unused[0][1]
+    # A rule that did not run cannot show whether its directive is needed.
+    found = _json_findings(["check", str(path), "--report-unused-disables", "--select", "dates"], capsys)
+    assert not any(rule == "suppression.unused" for rule, *_ in found)
+    (tmp_path / "policylint.toml").write_text("report_unused_disables = true\n", encoding="utf-8")
+    found = _json_findings(["check", str(path)], capsys)
+    assert [line for rule, line, _ in found if rule == "suppression.unused"] == [6, 12]
+
+
+def test_explain_suppression_unused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["explain", "suppression.unused"], capsys)
+    assert code == 0 and "--report-unused-disables" in out and "Bad:" in out and "Good:" in out

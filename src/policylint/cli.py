@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--today", type=_date, help="date to measure staleness against (YYYY-MM-DD)")
     check.add_argument("--language", help="force the language of every document (e.g. en, da)")
+    check.add_argument(
+        "--report-unused-disables",
+        action="store_true",
+        help="report policylint-disable comments that silence no finding (rule suppression.unused)",
+    )
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument(
         "--timings",
@@ -185,6 +190,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         overrides["today"] = args.today
     if args.language:
         overrides["language"] = args.language
+    if args.report_unused_disables:
+        overrides["report_unused_disables"] = True
     return overrides
 
 

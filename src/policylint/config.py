@@ -142,6 +142,11 @@ class Config(BaseModel):
         default_factory=dict,
         description="Trained spaCy pipelines to use per language when installed, e.g. {en = 'en_core_web_sm'}.",
     )
+    report_unused_disables: bool = Field(
+        default=False,
+        description="Report inline `policylint-disable` comments that silence no finding "
+        "(rule `suppression.unused`), as `--report-unused-disables` does.",
+    )
     max_file_bytes: int = Field(
         default=50_000_000, ge=1, description="Files larger than this are skipped with a finding."
     )

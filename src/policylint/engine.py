@@ -32,7 +32,7 @@ from .packs import Catalog, LanguagePack, RuleSpec, load_catalog
 from .parsers import parse
 from .profiles import detect_profile
 from .selection import is_selected, severity_for, validate_patterns
-from .suppress import apply_suppressions
+from .suppress import Use, directive_problems, suppress
 from .timings import TIMINGS, rule_label
 
 log = logging.getLogger(__name__)
@@ -265,10 +265,14 @@ def check_document(
     if not ctx.supported_language:
         return CheckedFile(file_report(document, pack), _unsupported(document, config))
     findings: list[Finding] = []
+    ran: set[str] = set()
     for position, rule, rule_ctx in _selected_runs(config, pack, ctx):
         done = ahead.get(position) if ahead is not None else None
         findings.extend(done if done is not None else _run_rule(rule, rule_ctx, document, config))
-    findings = apply_suppressions(findings, document.directives)
+        ran.add(rule.id)
+    findings, used = suppress(findings, document.directives)
+    if document.directives:
+        findings.extend(_directive_findings(document, config, used, ran))
     report = file_report(document, pack)
     report.profile = ctx.profile_name
     return CheckedFile(report, findings)
@@ -291,6 +295,30 @@ def text_rule_findings(document: Document, config: Config) -> dict[int, list[Fin
         log.debug("a rule marked uses_nlp = False asked for spaCy on %s", document.path, exc_info=True)
         return {}
     return found
+
+
+def _directive_findings(document: Document, config: Config, used: set[Use], ran: set[str]) -> list[Finding]:
+    """``suppression.unknown-rule`` and (opt-in) ``suppression.unused`` for this document's directives."""
+    catalog = catalog_for(config)
+    ignored = _per_file_ignored(document.path, config)
+
+    def wanted(rule_id: str, forced: bool = False) -> bool:
+        spec = catalog.rules.get(rule_id)
+        on = spec is not None and (forced or is_selected(spec, config))
+        return on and not any(_matches(p, rule_id) for p in ignored)
+
+    problems = directive_problems(
+        document.directives,
+        used,
+        catalog.rules,
+        ran,
+        report_unused=wanted("suppression.unused", config.report_unused_disables),
+    )
+    return [
+        system_finding(p.rule, config, document.path, p.message, line=p.line)
+        for p in problems
+        if wanted(p.rule, p.rule == "suppression.unused")
+    ]
 
 
 def _unsupported(document: Document, config: Config) -> list[Finding]:
