@@ -161,7 +161,7 @@ def test_version_and_help() -> None:
 @pytest.mark.parametrize("flag", ["--statistics"])
 def test_statistics(flag: str) -> None:
     result = run("check", str(NEEDS_WORK), flag)
-    assert "Findings per rule" in result.stdout
+    assert result.stdout.startswith("count  rule") and result.returncode == 1
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")

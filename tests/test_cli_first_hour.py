@@ -313,3 +313,69 @@ def test_report_unused_disables_reports_directives_that_silence_nothing(
 def test_explain_suppression_unused(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["explain", "suppression.unused"], capsys)
     assert code == 0 and "--report-unused-disables" in out and "Bad:" in out and "Good:" in out
+
+
+NEEDS_WORK = Path(__file__).resolve().parents[1] / "examples" / "needs-work" / "service-policy.md"
+
+
+def test_statistics_is_a_table_instead_of_the_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["check", str(NEEDS_WORK), "--statistics"], capsys)
+    assert code == 1  # the exit code still reports the findings
+    header, *rows = out.splitlines()
+    assert header.split() == ["count", "rule", "severity", "summary"]
+    assert rows and all(row.split()[0].isdigit() for row in rows)
+    legalese = next(row for row in rows if " jargon.legalese " in row)
+    assert "warning" in legalese and "Legalese" in legalese
+    assert "checked" not in out and "  [jargon.legalese]" not in out  # no findings, no summary line
+
+
+def test_statistics_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    code, out, _ = _run(["check", str(NEEDS_WORK), "--statistics", "--format", "json"], capsys)
+    rows = json.loads(out)
+    assert code == 1 and rows and set(rows[0]) == {"count", "rule", "severity", "summary"}
+    assert [r["count"] for r in rows] == sorted((r["count"] for r in rows), reverse=True)
+    code, _, err = _run(["check", str(NEEDS_WORK), "--statistics", "--format", "sarif"], capsys)
+    assert code == 2 and "--statistics" in err
+
+
+def test_quiet_prints_the_findings_without_the_summary_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["check", str(NEEDS_WORK), "--quiet"], capsys)
+    assert code == 1 and "[jargon.legalese]" in out
+    assert "checked" not in out and err == ""
+
+
+def test_a_report_written_to_a_file_is_summed_up_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "report.html"
+    code, out, err = _run(["check", str(NEEDS_WORK), "--format", "html", "-o", str(target)], capsys)
+    assert code == 1 and out == "" and target.is_file()
+    assert err.startswith(f"policylint: wrote the report to {target}: 1 file checked: ")
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("# Returns\n\nYou can return any item within 30 days.\n", "markdown"),
+        ("Returns:\n\n- within 30 days\n- in its box\n", "markdown"),
+        ("<!DOCTYPE html>\n<h1>Returns</h1><p>You can return any item within 30 days.</p>", "html"),
+        ("<section><h2>Returns</h2></section>", "html"),
+        ("Returns\n\nYou can return any item within 30 days.\n", "text"),
+    ],
+)
+def test_stdin_without_a_name_is_sniffed_and_the_guess_is_said(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str, fmt: str
+) -> None:
+    import json
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    code, out, err = _run(["check", "-", "--format", "json", "--fail-on", "never"], capsys)
+    assert code == 0
+    assert json.loads(out)["files"][0]["format"] == fmt
+    assert err.startswith(f"policylint: read standard input as {fmt} (") and len(err.splitlines()) == 1
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    code, out, err = _run(["check", "-", "--format", "json", "--input-format", "text"], capsys)
+    assert json.loads(out)["files"][0]["format"] == "text" and err == ""

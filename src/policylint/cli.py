@@ -80,7 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="report policylint-disable comments that silence no finding (rule suppression.unused)",
     )
-    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print a table of findings per rule (count, rule, severity, summary) instead of the "
+        "findings; with --format json, the same rows as a JSON array",
+    )
+    check.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print the findings and nothing else: no summary line, no notes on stderr "
+        "(warnings and errors still)",
+    )
     check.add_argument(
         "--timings",
         action="store_true",
@@ -285,6 +297,11 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         print(message, file=sys.stderr)
         messages.append(message + "\n")
 
+    def note(message: str) -> None:
+        """What is only good to know (not a warning or error): --quiet leaves it out."""
+        if not args.quiet:
+            say(message)
+
     if not args.no_cache:
         from . import regex_cache
         from .cache import user_cache_dir
@@ -303,6 +320,13 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
 
     if not args.paths:
         print("policylint: error: no paths given (try `policylint check .`)", file=sys.stderr)
+        return EXIT_ERROR
+    if args.statistics and args.format not in STATISTICS_FORMATS:
+        print(
+            f"policylint: error: --statistics prints a table (--format text) or JSON (--format json), "
+            f"not {args.format}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     if args.jobs is not None and args.jobs < 1:
         print("policylint: error: --jobs must be 1 or more", file=sys.stderr)
@@ -356,7 +380,15 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     if "-" in args.paths:
         stdin_text = sys.stdin.read()
         config = config_for(Path(stdin_name) if args.stdin_filename else Path.cwd() / "stdin")
-        fmt = args.input_format or format_for_path(stdin_name) or "markdown"
+        fmt = args.input_format or (format_for_path(stdin_name) if args.stdin_filename else None)
+        if fmt is None:
+            from .discover import sniff_format
+
+            fmt, why = sniff_format(stdin_text)
+            note(
+                f"policylint: read standard input as {fmt} ({why}); "
+                "choose with --input-format or --stdin-filename"
+            )
         results.append(check_source(stdin_text, fmt, stdin_name, config))
     tasks = [
         make_task(file, config_for(file), args.input_format)
@@ -421,14 +453,14 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         from .baseline import write_baseline
 
         recorded = write_baseline(report.findings, args.write_baseline)
-        say(f"policylint: recorded {recorded} findings in {args.write_baseline}")
+        note(f"policylint: recorded {recorded} findings in {args.write_baseline}")
     elif known is not None:
         from .baseline import filter_new
 
         report.findings, covered = filter_new(report.findings, known)
         report.finalize()
         if covered:
-            say(f"policylint: {covered} findings in the baseline {args.baseline} are not shown")
+            note(f"policylint: {covered} findings in the baseline {args.baseline} are not shown")
 
     real_paths = {task.display: task.path for task in tasks}  # a display name may be escaped
 
@@ -450,14 +482,20 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     catalog = catalog_for(
         resolver.for_path(Path(file_paths[0])) if file_paths else resolver.for_directory(Path.cwd())
     )
-    options = RenderOptions(
-        source_of=source_of, color=color, statistics=args.statistics, extra={"catalog": catalog}
-    )
+    options = RenderOptions(source_of=source_of, color=color, extra={"catalog": catalog, "quiet": args.quiet})
     reporter = get_reporter(args.format)
+
+    def emit(handle: TextIO) -> None:
+        if args.statistics:
+            _statistics(report, catalog, args.format, handle)
+        else:
+            reporter(report, handle, options)
+
     if args.output:
-        _write_report(args.output, lambda handle: reporter(report, handle, options))
+        _write_report(args.output, emit)
+        note(f"policylint: wrote the report to {args.output}: {_summary_line(report)}")
     else:
-        reporter(report, out, options)
+        emit(out)
 
     if not args.no_cache:
         regex_cache.store()  # after the report: never delays or changes what the user sees
@@ -470,6 +508,51 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         return EXIT_OK
     threshold = Severity(fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in report.findings) else EXIT_OK
+
+
+def _summary_line(report: Any) -> str:
+    s = report.summary
+    files = f"{s.files} file{'' if s.files == 1 else 's'} checked"
+    if not report.findings:
+        return f"{files}, no findings"
+    return f"{files}: {s.error} error{'' if s.error == 1 else 's'}, {s.warning} warning{'' if s.warning == 1 else 's'}, {s.info} info"
+
+
+STATISTICS_FORMATS = ("text", "json")
+
+
+def _statistics(report: Any, catalog: Any, fmt: str, out: TextIO) -> None:
+    """``--statistics``: one row per rule (count, rule id, severity, summary), most frequent
+    first, instead of the findings; a table, or with ``--format json`` a JSON array of objects
+    with the same fields."""
+    from collections import Counter
+
+    counts = Counter(f.rule for f in report.findings)
+    worst: dict[str, Any] = {}
+    for f in report.findings:  # a severity override may differ between configs: show the highest
+        if f.rule not in worst or f.severity.rank > worst[f.rule].rank:
+            worst[f.rule] = f.severity
+    rows = [
+        {
+            "count": count,
+            "rule": rule,
+            "severity": worst[rule].value,
+            "summary": spec.summary if (spec := catalog.rules.get(rule)) is not None else "",
+        }
+        for rule, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    if fmt == "json":
+        import json
+
+        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    if not rows:
+        return
+    width = max(len("rule"), *(len(r["rule"]) for r in rows))
+    count_width = max(len("count"), *(len(str(r["count"])) for r in rows))
+    out.write(f"{'count':>{count_width}}  {'rule':<{width}}  severity  summary\n")
+    for r in rows:
+        out.write(f"{r['count']:>{count_width}}  {r['rule']:<{width}}  {r['severity']:<8}  {r['summary']}\n")
 
 
 def _write_report(path: Path, write: Callable[[TextIO], object]) -> None:
