@@ -1,7 +1,9 @@
 """The ``policylint`` command: parses arguments, calls the library, picks a reporter, exits.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it; 2 usage,
-configuration or internal error (including a rule that crashed). Heavy modules are imported
+configuration or internal error (including a rule that crashed, a path that does not exist, an
+``--output`` that cannot be written, and with ``--fail-on-empty`` paths holding no policy file);
+141 when the reader of the output closed the pipe (as for a tool that SIGPIPE ended). Heavy modules are imported
 inside the commands so that ``--help`` and ``--version`` stay instant, and ``check --server``
 is routed to the warm server (client.py) before anything heavy is imported.
 """
