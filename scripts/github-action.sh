@@ -11,7 +11,8 @@
 #   INPUT_SARIF_FILE  if set, a SARIF report is written there too (for code scanning upload)
 #   GITHUB_WORKSPACE  the checkout; paths are resolved from it so annotations point at repo files
 #
-# Exit code: the check's (0 clean, 1 findings at or above fail-on, 2 usage/config/internal error),
+# Exit code: the check's (0 clean, 1 findings at or above fail-on, 2 usage/config/internal error,
+# a path that does not exist, or paths that hold no policy file),
 # unless writing the SARIF file failed, which is reported and fails the step with its own code.
 set -euo pipefail
 
@@ -47,7 +48,8 @@ if [[ -n "$sarif_file" ]]; then
 fi
 
 status=0
-policylint check --format "$format" --fail-on "$fail_on" -- "${paths[@]}" || status=$?
+# --fail-on-empty: a mistyped or empty `paths` input must fail the step, not pass "0 files checked".
+policylint check --format "$format" --fail-on "$fail_on" --fail-on-empty -- "${paths[@]}" || status=$?
 
 if [[ $status -eq 0 && $sarif_status -ne 0 ]]; then
   exit "$sarif_status"

@@ -193,6 +193,14 @@ def test_inputs_are_data_not_shell_code(workspace: Path) -> None:
     result = run_action(workspace, paths="$(touch pwned) `touch pwned2`")
     assert not (workspace / "pwned").exists() and not (workspace / "pwned2").exists()
     assert not (workspace.parent / "pwned").exists()
-    # Each word is just a path that does not exist: reported as io.unreadable, which fails.
-    assert result.returncode == 1
-    assert "title=io.unreadable::" in result.stdout
+    # Each word is just a path that does not exist: named, and the step fails with code 2.
+    assert result.returncode == 2
+    assert "no such file or folder: $(touch, pwned), `touch, pwned2`" in result.stderr
+
+
+def test_paths_holding_no_policy_fail_the_step(workspace: Path) -> None:
+    (workspace / "empty").mkdir()
+    result = run_action(workspace, paths="empty", sarif_file="empty.sarif")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "no policy files found under empty" in result.stderr
+    assert json.loads((workspace / "empty.sarif").read_text("utf-8"))["runs"][0]["results"] == []

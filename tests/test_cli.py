@@ -111,11 +111,10 @@ def test_stdin_with_filename_detects_format() -> None:
 def test_unreadable_file_is_reported_and_others_still_checked(tmp_path: Path) -> None:
     binary = tmp_path / "broken.md"
     binary.write_bytes(b"\x00\x01\x02binary")
-    result = run("check", str(binary), str(NEEDS_WORK), "str-missing.md", "--format", "json")
+    result = run("check", str(binary), str(NEEDS_WORK), "--format", "json")
     data = json.loads(result.stdout)
     rules = {(Path(f["path"]).name, f["rule"]) for f in data["findings"]}
     assert ("broken.md", "io.unreadable") in rules
-    assert ("str-missing.md", "io.unreadable") in rules
     assert any(name == NEEDS_WORK.name and rule.startswith("jargon") for name, rule in rules)
     assert result.returncode == 1
 
@@ -162,7 +161,7 @@ def test_version_and_help() -> None:
 @pytest.mark.parametrize("flag", ["--statistics"])
 def test_statistics(flag: str) -> None:
     result = run("check", str(NEEDS_WORK), flag)
-    assert "Findings per rule" in result.stdout
+    assert result.stdout.startswith("count  rule") and result.returncode == 1
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")

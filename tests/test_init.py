@@ -68,13 +68,14 @@ def test_cli_writes_files_and_keeps_existing_ones(tmp_path: Path) -> None:
     (tmp_path / "privacy-notice.md").write_text("# My own\n")
     second = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert "kept" in second.stdout and (tmp_path / "privacy-notice.md").read_text() == "# My own\n"
+    fresh = tmp_path.parent / f"{tmp_path.name}-fresh" / "new"  # under no config of its own
     run = subprocess.run(
-        [sys.executable, "-m", "policylint.cli", "init", "--dir", str(tmp_path / "new")],
+        [sys.executable, "-m", "policylint.cli", "init", "--dir", str(fresh)],
         capture_output=True,
         text=True,
     )
     result = subprocess.run(
-        [sys.executable, "-m", "policylint.cli", "check", str(tmp_path / "new" / "customer-service.md")],
+        [sys.executable, "-m", "policylint.cli", "check", str(fresh / "customer-service.md")],
         capture_output=True,
         text=True,
     )
@@ -83,7 +84,7 @@ def test_cli_writes_files_and_keeps_existing_ones(tmp_path: Path) -> None:
 
 
 def test_unknown_language_or_profile_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no language pack"):
+    with pytest.raises(ConfigError, match="allowed codes: da, de, en"):
         run_init(tmp_path, CATALOG, "customer-service", "xx", dt.date(2026, 1, 1))
     with pytest.raises(ConfigError, match="unknown profile"):
         run_init(tmp_path, CATALOG, "cookie-policy", "en", dt.date(2026, 1, 1))

@@ -39,13 +39,25 @@ def check_text(
     return _report([checked])
 
 
-def load_document(path: str | Path, format: str | None = None) -> Document:
-    """Read and parse one file into a :class:`~policylint.document.Document` (no rules run)."""
+def load_document(
+    path: str | Path, format: str | None = None, config: Config | dict[str, Any] | None = None
+) -> Document:
+    """Read, parse and classify one file (no rules run): the document ``policylint outline``
+    shows, with the same section kinds and languages, because both come from here.
+
+    Without ``config`` the nearest config file applies, as for ``policylint check``; its
+    ``language``, ``default_language`` and rule packs decide the languages and kinds.
+    Raises :class:`~policylint.reader.ReadError` for a file that cannot be read.
+    """
+    from .engine import classify
+
     file = Path(path)
-    source = read_file(file, Config().max_file_bytes)
+    resolved = ConfigResolver().for_path(file) if config is None else _as_config(config)
+    source = read_file(file, resolved.max_file_bytes)
     fmt = format or format_for_path(str(file)) or "text"
     document = parse(source.text, fmt, display_path(path))
     document.encoding = source.encoding
+    classify(document, resolved)
     return document
 
 

@@ -1,7 +1,9 @@
 """The ``policylint`` command: parses arguments, calls the library, picks a reporter, exits.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 findings at or above it; 2 usage,
-configuration or internal error (including a rule that crashed). Heavy modules are imported
+configuration or internal error (including a rule that crashed, a path that does not exist, an
+``--output`` that cannot be written, and with ``--fail-on-empty`` paths holding no policy file);
+141 when the reader of the output closed the pipe (as for a tool that SIGPIPE ended). Heavy modules are imported
 inside the commands so that ``--help`` and ``--version`` stay instant, and ``check --server``
 is routed to the warm server (client.py) before anything heavy is imported.
 """
@@ -14,13 +16,15 @@ import io
 import os
 import sys
 import time
-from collections.abc import Collection, MutableMapping, Sequence
+from collections.abc import Callable, Collection, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
 from ._version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: A closed output pipe: 128 + SIGPIPE, what a shell reports for a tool that SIGPIPE ended.
+EXIT_BROKEN_PIPE = 141
 INPUT_FORMATS = ("markdown", "html", "text")
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
@@ -66,9 +70,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on", choices=FAIL_LEVELS, help="lowest severity that fails the run (default: error)"
     )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument(
+        "--fail-on-empty",
+        action="store_true",
+        help="exit 2 when no policy file was found to check (also: fail_on_empty in the config)",
+    )
     check.add_argument("--today", type=_date, help="date to measure staleness against (YYYY-MM-DD)")
     check.add_argument("--language", help="force the language of every document (e.g. en, da)")
-    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    check.add_argument(
+        "--report-unused-disables",
+        action="store_true",
+        help="report policylint-disable comments that silence no finding (rule suppression.unused)",
+    )
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print a table of findings per rule (count, rule, severity, summary) instead of the "
+        "findings; with --format json, the same rows as a JSON array",
+    )
+    check.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print the findings and nothing else: no summary line, no notes on stderr "
+        "(warnings and errors still)",
+    )
     check.add_argument(
         "--timings",
         action="store_true",
@@ -128,7 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--lang", default="en", help="language of the skeleton (default: en)")
     init.add_argument("--dir", type=Path, default=Path("."), help="where to write (default: current folder)")
-    init.add_argument("--force", action="store_true", help="overwrite existing files")
+    init.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite existing files, and write policylint.toml even where another config applies",
+    )
+    init.add_argument(
+        "--no-config",
+        dest="write_config",
+        action="store_false",
+        help="write only the policy skeleton (keep the configuration you have)",
+    )
 
     sub.add_parser("schema", help="print the JSON Schema of --format json output")
 
@@ -168,6 +204,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         overrides["today"] = args.today
     if args.language:
         overrides["language"] = args.language
+    if args.report_unused_disables:
+        overrides["report_unused_disables"] = True
     return overrides
 
 
@@ -229,7 +267,7 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     outcome = store.replay()
     if outcome is not None:
         if args.output:
-            args.output.write_text(outcome.stdout, encoding="utf-8")
+            _write_report(args.output, lambda handle: handle.write(outcome.stdout))
         else:
             out.write(outcome.stdout)
         sys.stderr.write(outcome.stderr)
@@ -261,6 +299,11 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         print(message, file=sys.stderr)
         messages.append(message + "\n")
 
+    def note(message: str) -> None:
+        """What is only good to know (not a warning or error): --quiet leaves it out."""
+        if not args.quiet:
+            say(message)
+
     if not args.no_cache:
         from . import regex_cache
         from .cache import user_cache_dir
@@ -280,8 +323,20 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     if not args.paths:
         print("policylint: error: no paths given (try `policylint check .`)", file=sys.stderr)
         return EXIT_ERROR
+    if args.statistics and args.format not in STATISTICS_FORMATS:
+        print(
+            f"policylint: error: --statistics prints a table (--format text) or JSON (--format json), "
+            f"not {args.format}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     if args.jobs is not None and args.jobs < 1:
         print("policylint: error: --jobs must be 1 or more", file=sys.stderr)
+        return EXIT_ERROR
+    missing = [p for p in args.paths if p != "-" and not os.path.exists(p)]
+    if missing:
+        # Checked up front: a mistyped path in CI must not pass, nor read as "findings" (exit 1).
+        print(f"policylint: error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_ERROR
     resolver = ConfigResolver(args.config, _overrides(args))
     known = None
@@ -312,6 +367,9 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     def config_for(path: Path) -> Any:
         config = resolver.for_path(path)
         if id(config) not in checked_configs:
+            if args.language:
+                _check_language_option(args.language, config)
+            _check_rule_options(args, config)
             # Validating loads every pack and builds every rule; a cache remembers configs that passed.
             if cache is None or not cache.known_valid(config):
                 validate_config(config)
@@ -324,12 +382,30 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     if "-" in args.paths:
         stdin_text = sys.stdin.read()
         config = config_for(Path(stdin_name) if args.stdin_filename else Path.cwd() / "stdin")
-        fmt = args.input_format or format_for_path(stdin_name) or "markdown"
+        fmt = args.input_format or (format_for_path(stdin_name) if args.stdin_filename else None)
+        if fmt is None:
+            from .discover import sniff_format
+
+            fmt, why = sniff_format(stdin_text)
+            note(
+                f"policylint: read standard input as {fmt} ({why}); "
+                "choose with --input-format or --stdin-filename"
+            )
         results.append(check_source(stdin_text, fmt, stdin_name, config))
     tasks = [
         make_task(file, config_for(file), args.input_format)
         for file in discover([Path(p) for p in file_paths], resolver)
     ]
+    empty = _empty_folders([Path(p) for p in file_paths], [task.path for task in tasks])
+    if empty:
+        say(
+            f"policylint: warning: no policy files found under {', '.join(map(str, empty))} "
+            f"(policy files end in {', '.join(POLICY_SUFFIXES)})"
+        )
+        first = resolver.for_path(Path(file_paths[0]))
+        if not tasks and stdin_text is None and (args.fail_on_empty or first.fail_on_empty):
+            print("policylint: error: nothing was checked (--fail-on-empty)", file=sys.stderr)
+            return EXIT_ERROR
     progress = None
     advance = None
     if _show_progress(args, len(tasks)):
@@ -379,14 +455,14 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         from .baseline import write_baseline
 
         recorded = write_baseline(report.findings, args.write_baseline)
-        say(f"policylint: recorded {recorded} findings in {args.write_baseline}")
+        note(f"policylint: recorded {recorded} findings in {args.write_baseline}")
     elif known is not None:
         from .baseline import filter_new
 
         report.findings, covered = filter_new(report.findings, known)
         report.finalize()
         if covered:
-            say(f"policylint: {covered} findings in the baseline {args.baseline} are not shown")
+            note(f"policylint: {covered} findings in the baseline {args.baseline} are not shown")
 
     real_paths = {task.display: task.path for task in tasks}  # a display name may be escaped
 
@@ -408,15 +484,20 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     catalog = catalog_for(
         resolver.for_path(Path(file_paths[0])) if file_paths else resolver.for_directory(Path.cwd())
     )
-    options = RenderOptions(
-        source_of=source_of, color=color, statistics=args.statistics, extra={"catalog": catalog}
-    )
+    options = RenderOptions(source_of=source_of, color=color, extra={"catalog": catalog, "quiet": args.quiet})
     reporter = get_reporter(args.format)
-    if args.output:
-        with args.output.open("w", encoding="utf-8") as handle:
+
+    def emit(handle: TextIO) -> None:
+        if args.statistics:
+            _statistics(report, catalog, args.format, handle)
+        else:
             reporter(report, handle, options)
+
+    if args.output:
+        _write_report(args.output, emit)
+        note(f"policylint: wrote the report to {args.output}: {_summary_line(report)}")
     else:
-        reporter(report, out, options)
+        emit(out)
 
     if not args.no_cache:
         regex_cache.store()  # after the report: never delays or changes what the user sees
@@ -429,6 +510,100 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         return EXIT_OK
     threshold = Severity(fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in report.findings) else EXIT_OK
+
+
+def _summary_line(report: Any) -> str:
+    s = report.summary
+    files = f"{s.files} file{'' if s.files == 1 else 's'} checked"
+    if not report.findings:
+        return f"{files}, no findings"
+    return f"{files}: {s.error} error{'' if s.error == 1 else 's'}, {s.warning} warning{'' if s.warning == 1 else 's'}, {s.info} info"
+
+
+STATISTICS_FORMATS = ("text", "json")
+
+
+def _statistics(report: Any, catalog: Any, fmt: str, out: TextIO) -> None:
+    """``--statistics``: one row per rule (count, rule id, severity, summary), most frequent
+    first, instead of the findings; a table, or with ``--format json`` a JSON array of objects
+    with the same fields."""
+    from collections import Counter
+
+    counts = Counter(f.rule for f in report.findings)
+    worst: dict[str, Any] = {}
+    for f in report.findings:  # a severity override may differ between configs: show the highest
+        if f.rule not in worst or f.severity.rank > worst[f.rule].rank:
+            worst[f.rule] = f.severity
+    rows = [
+        {
+            "count": count,
+            "rule": rule,
+            "severity": worst[rule].value,
+            "summary": spec.summary if (spec := catalog.rules.get(rule)) is not None else "",
+        }
+        for rule, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    if fmt == "json":
+        import json
+
+        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    if not rows:
+        return
+    width = max(len("rule"), *(len(r["rule"]) for r in rows))
+    count_width = max(len("count"), *(len(str(r["count"])) for r in rows))
+    out.write(f"{'count':>{count_width}}  {'rule':<{width}}  severity  summary\n")
+    for r in rows:
+        out.write(f"{r['count']:>{count_width}}  {r['rule']:<{width}}  {r['severity']:<8}  {r['summary']}\n")
+
+
+def _write_report(path: Path, write: Callable[[TextIO], object]) -> None:
+    """Write the report to ``--output``; a path that cannot be written is a usage error (exit 2)
+    named in one line, not a traceback with exit code 1, which CI would read as findings."""
+    from .errors import PolicylintError
+
+    try:
+        with path.open("w", encoding="utf-8") as handle:
+            write(handle)
+    except OSError as exc:
+        raise PolicylintError(f"error: cannot write the report to {path}: {exc.strerror or exc}") from None
+
+
+def _check_rule_options(args: argparse.Namespace, config: Any) -> None:
+    """Refuse a rule id or family in ``--select``/``--extend-select``/``--ignore`` that matches no
+    rule, naming the option (the config's own lists are checked, naming its file, afterwards)."""
+    from .engine import catalog_for
+    from .selection import check_patterns
+
+    ids = list(catalog_for(config).rules)
+    for option, patterns in (
+        ("--select", args.select),
+        ("--extend-select", args.extend_select),
+        ("--ignore", args.ignore),
+    ):
+        check_patterns("", option, patterns or [], ids)
+
+
+def _check_language_option(code: str, config: Any) -> None:
+    """Refuse a ``--language`` no pack covers (with this config's packs), naming the option:
+    otherwise every language rule would be skipped and the run would pass."""
+    from .config import unknown_language
+    from .engine import catalog_for
+    from .errors import ConfigError
+
+    languages = catalog_for(config).languages
+    problem = unknown_language("--language", code, {c: p.language.name for c, p in languages.items()})
+    if problem is not None:
+        raise ConfigError(problem)
+
+
+POLICY_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
+
+
+def _empty_folders(roots: list[Path], files: list[Path]) -> list[Path]:
+    """The folders among ``roots`` in which discovery found no policy file: a mistyped or empty
+    folder would otherwise pass as "0 files checked"."""
+    return [root for root in roots if root.is_dir() and not any(file.is_relative_to(root) for file in files)]
 
 
 def _stderr_console() -> Any:
@@ -447,22 +622,19 @@ _PROFILE_SOURCE_LABELS = {
 
 
 def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
+    from .api import load_document
     from .config import ConfigResolver
     from .engine import analyse
-    from .parsers import format_for_path, parse
-    from .reader import ReadError, display_path, read_file
+    from .reader import ReadError, display_path
 
     path = Path(args.path)
     config = ConfigResolver(args.config).for_path(path)
     try:
-        source = read_file(path, config.max_file_bytes)
+        document = load_document(path, args.input_format, config)  # the library's answer, classified
     except ReadError as exc:
         print(f"policylint: {path} {exc}", file=sys.stderr)
         return EXIT_ERROR
-    document = parse(
-        source.text, args.input_format or format_for_path(str(path)) or "text", display_path(path)
-    )
-    pack, ctx = analyse(document, config)
+    pack, ctx = analyse(document, config, classified=True)
     from .profiles import find_parts, required_kinds, required_parts
 
     wanted = [*required_kinds(ctx.profile, config), *required_parts(ctx.profile)]
@@ -608,11 +780,24 @@ def _cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     from .engine import catalog_for
     from .init import run_init
 
-    result = run_init(args.dir, catalog_for(Config()), args.profile, args.lang, dt.date.today(), args.force)
+    result = run_init(
+        args.dir,
+        catalog_for(Config()),
+        args.profile,
+        args.lang,
+        dt.date.today(),
+        args.force,
+        args.write_config,
+    )
     for path in result.written:
         out.write(f"wrote {path}\n")
     for path in result.skipped:
         out.write(f"kept {path} (it exists; use --force to overwrite)\n")
+    if result.shadowed is not None:
+        out.write(
+            f"note: {args.dir / 'policylint.toml'} now takes precedence over {result.shadowed} "
+            "for files in this folder; settings are not merged\n"
+        )
     if result.written:
         policy = args.dir / f"{args.profile}.md"
         out.write(
@@ -706,6 +891,30 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
     ``check --server`` goes to the warm server; if it cannot be used, the check runs here."""
     raw = list(argv) if argv is not None else sys.argv[1:]
+    try:
+        code = _main(raw, out)
+        if out is None:
+            sys.stdout.flush()  # here, where a closed pipe can still be caught
+        return code
+    except BrokenPipeError:
+        # The reader went away (`policylint check --format sarif | head`): stop quietly, as Unix
+        # tools do when SIGPIPE ends them, instead of a traceback; the exit code is the one a
+        # shell reports for such a tool. Python would flush stdout again at exit: point it at
+        # the null device so that it does not complain either.
+        if out is None:
+            _detach_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _detach_stdout() -> None:
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real descriptor behind sys.stdout
+        pass
+
+
+def _main(raw: list[str], out: TextIO | None) -> int:
     served = _server_argv(raw)
     if served is not None:
         if out is None:  # a caller's own output stream cannot be handed to a server

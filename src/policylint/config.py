@@ -8,7 +8,9 @@ allowed, because a silently ignored typo in a CI gate is worse than a failed run
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -75,6 +77,11 @@ class Config(BaseModel):
         default_factory=dict, description="Severity overrides by rule id or prefix, e.g. {jargon = 'info'}."
     )
     fail_on: FailOn = Field(default="error", description="Lowest severity that makes the exit code 1.")
+    fail_on_empty: bool = Field(
+        default=False,
+        description="Exit with code 2 when the paths given hold no policy file (a mistyped or empty "
+        "folder), instead of passing with a warning. Same as `--fail-on-empty`.",
+    )
     exclude: list[str] = Field(
         default_factory=list,
         description="Gitignore-style patterns of paths not to check when walking folders.",
@@ -139,6 +146,11 @@ class Config(BaseModel):
         default_factory=dict,
         description="Trained spaCy pipelines to use per language when installed, e.g. {en = 'en_core_web_sm'}.",
     )
+    report_unused_disables: bool = Field(
+        default=False,
+        description="Report inline `policylint-disable` comments that silence no finding "
+        "(rule `suppression.unused`), as `--report-unused-disables` does.",
+    )
     max_file_bytes: int = Field(
         default=50_000_000, ge=1, description="Files larger than this are skipped with a finding."
     )
@@ -159,6 +171,33 @@ class Config(BaseModel):
     def fingerprint(self) -> str:
         """A stable text form of the resolved settings, for cache keys."""
         return self.model_dump_json(exclude={"source"})
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """`` Did you mean: x?`` for the choices closest to a mistyped ``value``, or nothing: the
+    hint every "unknown X" message in policylint ends with."""
+    close = difflib.get_close_matches(value, sorted(set(choices)), n=3, cutoff=0.6)
+    return f" Did you mean: {', '.join(close)}?" if close else ""
+
+
+def unknown_language(what: str, value: str, languages: Mapping[str, str]) -> str | None:
+    """The error for a language setting that names no language pack, or None when it names one.
+
+    ``languages`` maps each available code to its language's name (user packs under
+    ``rule_paths`` add theirs). A name or a misspelt code ("english", "dk") is answered with the
+    code it most likely means, because an unknown language silently turns every language rule off.
+    """
+    if value in languages:
+        return None
+    by_name = {name.lower(): code for code, name in languages.items()}
+    exact = by_name.get(value.strip().lower())
+    guesses = [exact] if exact else difflib.get_close_matches(value.lower(), [*languages, *by_name], 3, 0.7)
+    codes = list(dict.fromkeys(by_name.get(g, g) for g in guesses))
+    hint = f" Did you mean: {', '.join(f'{c} ({languages[c]})' for c in codes)}?" if codes else ""
+    return (
+        f"{what} {value!r} is not a language policylint has a pack for; "
+        f"allowed codes: {', '.join(sorted(languages))}.{hint}"
+    )
 
 
 def _format_validation_error(path: Path | str, error: ValidationError, prefix: str) -> str:

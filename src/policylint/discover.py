@@ -8,6 +8,7 @@ syntax, relative to the config file's folder, or to the current folder without a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -138,3 +139,28 @@ def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSp
         if spec.match_file(rel + ("/" if is_dir else "")):
             return True
     return False
+
+
+_HTML_START = re.compile(
+    r"\A(?:\s|<!--.*?-->)*<(?:!doctype\s+html|[a-z][a-z0-9-]*[\s/>])", re.IGNORECASE | re.DOTALL
+)
+_MARKDOWN_SIGNS = (
+    (re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE), "it has Markdown headings"),
+    (re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*$", re.DOTALL | re.MULTILINE), "it has front matter"),
+    (re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S", re.MULTILINE), "it has Markdown lists"),
+    (re.compile(r"(\*\*|__)\S(?:.*?\S)?\1|\[[^\]\n]+\]\([^)\s]+\)"), "it has Markdown emphasis or links"),
+)
+
+
+def sniff_format(text: str) -> tuple[str, str]:
+    """The format text read from standard input seems to be in, and why: HTML when it starts
+    with a tag or doctype, Markdown when it has headings, lists, emphasis or links, else plain
+    text. Without a file name there is no extension to go by, and reading Markdown or HTML as
+    plain text would take its markup for words and miss its sections."""
+    head = text.lstrip("\ufeff")
+    if _HTML_START.match(head):
+        return "html", "it starts with an HTML tag"
+    for pattern, why in _MARKDOWN_SIGNS:
+        if pattern.search(head):
+            return "markdown", why
+    return "text", "it has no Markdown or HTML markup"

@@ -23,7 +23,7 @@ from . import regex_cache
 from .checks import kind_class
 from .checks.base import CheckContext, Hit, NlpRefused, RuleKind, render_message
 from .classify import classify_document
-from .config import Config
+from .config import Config, did_you_mean, unknown_language
 from .document import Document
 from .errors import ConfigError, RulePackError
 from .findings import FileReport, Finding, SectionInfo
@@ -32,7 +32,7 @@ from .packs import Catalog, LanguagePack, RuleSpec, load_catalog
 from .parsers import parse
 from .profiles import combined_profile, detect_profile
 from .selection import is_selected, severity_for, validate_patterns
-from .suppress import apply_suppressions
+from .suppress import Use, directive_problems, suppress
 from .timings import TIMINGS, rule_label
 
 log = logging.getLogger(__name__)
@@ -63,15 +63,38 @@ def build_rule(spec: RuleSpec, pack: LanguagePack, config: Config) -> RuleKind:
     try:
         params = cls.Params.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        origin = pack.path if spec.id in pack.rules else spec.pack
-        raise RulePackError(f"{origin}: rule {spec.id!r} has invalid parameters: {problems}") from None
+        raise _params_error(spec, pack, config, cls, exc) from None
     rule = cls(spec, params, pack)
     if message is not None:
         if not isinstance(message, str):
             raise RulePackError(f"{pack.path}: [rules.{spec.id!r}] message must be a string")
         rule.message = message
     return rule
+
+
+def _params_error(
+    spec: RuleSpec, pack: LanguagePack, config: Config, cls: type[RuleKind], exc: ValidationError
+) -> ConfigError | RulePackError:
+    """Invalid parameters, blamed on the file that set the first bad key: the user's config
+    (``params``; :func:`validate_config` adds its path), a language pack extending this language
+    (a user's, under ``rule_paths``), or the rule's own pack. A misspelt key gets a did-you-mean."""
+    user = config.params.get(spec.id, {})
+    vocab = pack.rules.get(spec.id, {})
+    problems: list[str] = []
+    origins: list[str | None] = []
+    for error in exc.errors():
+        key = str(error["loc"][0]) if error["loc"] else ""
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown parameter." + did_you_mean(key, cls.Params.model_fields)
+        problems.append(f"{'.'.join(str(p) for p in error['loc'])}: {message}")
+        origins.append(None if key in user else pack.rule_source(spec.id, key) if key in vocab else spec.pack)
+    text = "; ".join(problems)
+    if origins and origins[0] is None:
+        return ConfigError(f"`params` for rule {spec.id!r} are invalid: {text}")
+    return RulePackError(
+        f"{origins[0] if origins else spec.pack}: rule {spec.id!r} has invalid parameters: {text}"
+    )
 
 
 @lru_cache(maxsize=64)
@@ -106,13 +129,22 @@ def validate_config(config: Config) -> None:
         *(p.profile for p in config.profiles),
     ]
     unknown = [name for name in named if name not in catalog.profiles]
+    where = f"{config.source}: " if config.source else ""
     if unknown:
-        where = f"{config.source}: " if config.source else ""
         raise ConfigError(
             f"{where}unknown profile {unknown[0]!r}; known profiles: {', '.join(sorted(catalog.profiles))}"
         )
+    names = {code: pack.language.name for code, pack in catalog.languages.items()}
+    for key in ("language", "default_language"):
+        value = getattr(config, key)
+        problem = unknown_language(f"`{key}`", value, names) if value is not None else None
+        if problem is not None:
+            raise ConfigError(f"{where}{problem}")
     for lang in catalog.languages:
-        rules_for(config, lang)
+        try:
+            rules_for(config, lang)
+        except ConfigError as exc:  # a bad `params` entry: name this config's file
+            raise ConfigError(f"{where}{exc}") from None
 
 
 def system_finding(
@@ -240,10 +272,14 @@ def check_document(
     if not ctx.supported_language:
         return CheckedFile(file_report(document, pack), _unsupported(document, config))
     findings: list[Finding] = []
+    ran: set[str] = set()
     for position, rule, rule_ctx in _selected_runs(config, pack, ctx):
         done = ahead.get(position) if ahead is not None else None
         findings.extend(done if done is not None else _run_rule(rule, rule_ctx, document, config))
-    findings = apply_suppressions(findings, document.directives)
+        ran.add(rule.id)
+    findings, used = suppress(findings, document.directives)
+    if document.directives:
+        findings.extend(_directive_findings(document, config, used, ran))
     report = file_report(document, pack)
     report.profile = ctx.profile_name
     report.profile_source = ctx.profile_source
@@ -267,6 +303,30 @@ def text_rule_findings(document: Document, config: Config) -> dict[int, list[Fin
         log.debug("a rule marked uses_nlp = False asked for spaCy on %s", document.path, exc_info=True)
         return {}
     return found
+
+
+def _directive_findings(document: Document, config: Config, used: set[Use], ran: set[str]) -> list[Finding]:
+    """``suppression.unknown-rule`` and (opt-in) ``suppression.unused`` for this document's directives."""
+    catalog = catalog_for(config)
+    ignored = _per_file_ignored(document.path, config)
+
+    def wanted(rule_id: str, forced: bool = False) -> bool:
+        spec = catalog.rules.get(rule_id)
+        on = spec is not None and (forced or is_selected(spec, config))
+        return on and not any(_matches(p, rule_id) for p in ignored)
+
+    problems = directive_problems(
+        document.directives,
+        used,
+        catalog.rules,
+        ran,
+        report_unused=wanted("suppression.unused", config.report_unused_disables),
+    )
+    return [
+        system_finding(p.rule, config, document.path, p.message, line=p.line)
+        for p in problems
+        if wanted(p.rule, p.rule == "suppression.unused")
+    ]
 
 
 def _unsupported(document: Document, config: Config) -> list[Finding]:

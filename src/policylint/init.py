@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import ConfigResolver, load_config_file, unknown_language
 from .errors import ConfigError
 from .packs import Catalog, LanguagePack
 
@@ -22,6 +23,30 @@ INIT_PROFILES = ("customer-service", "privacy-notice", "returns-policy", "terms"
 class InitResult:
     written: list[Path]
     skipped: list[Path]
+    #: The config file the new policylint.toml now takes precedence over (``force`` only).
+    shadowed: Path | None = None
+
+
+def _governing_config(directory: Path) -> Path | None:
+    """The config file that applies to files in ``directory`` today (found as ``check`` finds
+    it), unless it is the ``policylint.toml`` init itself writes."""
+    source = ConfigResolver().for_directory(directory.resolve()).source
+    if source is None or source == (directory / "policylint.toml").resolve():
+        return None
+    return source
+
+
+def _shadowing_error(existing: Path, directory: Path, profile: str, lang: str) -> ConfigError:
+    loaded = load_config_file(existing) if existing.is_file() else None
+    keys = sorted(loaded.model_dump(exclude_unset=True)) if loaded is not None else []
+    hidden = f" (it sets {', '.join(keys)})" if keys else ""
+    return ConfigError(
+        f"{existing} already configures policylint for {directory}{hidden}; a policylint.toml "
+        "written there would take precedence and hide it, as config files are not merged. Nothing "
+        "was written. To keep it: rerun with --no-config (only the policy skeleton is written) and add "
+        f'to it what init would set: default_profile = "{profile}", default_language = "{lang}", '
+        'fail_on = "warning". To let a new policylint.toml win instead: rerun with --force.'
+    )
 
 
 def _parts(catalog: Catalog, profile: str) -> list[str]:
@@ -79,20 +104,32 @@ def build_config(profile: str, lang: str) -> str:
 
 
 def run_init(
-    directory: Path, catalog: Catalog, profile: str, lang: str, today: dt.date, force: bool = False
+    directory: Path,
+    catalog: Catalog,
+    profile: str,
+    lang: str,
+    today: dt.date,
+    force: bool = False,
+    write_config: bool = True,
 ) -> InitResult:
     """Write ``policylint.toml`` and ``<profile>.md`` into ``directory`` (existing files are kept
-    unless ``force``)."""
+    unless ``force``). A config file that already applies to ``directory`` (a ``[tool.policylint]``
+    in pyproject.toml, a parent folder's policylint.toml) would be shadowed by the new one, losing
+    its settings: that is refused (ConfigError, nothing written) unless ``force``, or
+    ``write_config`` is false (only the skeleton is written)."""
     if profile not in INIT_PROFILES:
         raise ConfigError(f"unknown profile {profile!r}; choose one of: {', '.join(INIT_PROFILES)}")
-    if lang not in catalog.languages:
-        raise ConfigError(f"no language pack for {lang!r}; available: {', '.join(sorted(catalog.languages))}")
+    names = {code: pack.language.name for code, pack in catalog.languages.items()}
+    problem = unknown_language("--lang", lang, names)
+    if problem is not None:
+        raise ConfigError(problem)
     skeleton = build_skeleton(catalog, catalog.languages[lang], profile, today)
+    shadowed = _governing_config(directory) if write_config else None
+    if shadowed is not None and not force:
+        raise _shadowing_error(shadowed, directory, profile, lang)
     directory.mkdir(parents=True, exist_ok=True)
-    files = {
-        directory / "policylint.toml": build_config(profile, lang),
-        directory / f"{profile}.md": skeleton,
-    }
+    files = {directory / "policylint.toml": build_config(profile, lang)} if write_config else {}
+    files[directory / f"{profile}.md"] = skeleton
     written: list[Path] = []
     skipped: list[Path] = []
     for path, content in files.items():
@@ -101,4 +138,4 @@ def run_init(
             continue
         path.write_text(content, encoding="utf-8")
         written.append(path)
-    return InitResult(written, skipped)
+    return InitResult(written, skipped, shadowed if directory / "policylint.toml" in written else None)

@@ -249,6 +249,13 @@ class LanguagePack(BaseModel):
     inflection: Inflection = Field(default_factory=Inflection)
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     path: str = ""
+    #: The file that gave a rule's key ("rule id/key"), where it is not ``path``: a user pack
+    #: extending this language (set when packs are merged; errors name the file at fault).
+    rule_sources: dict[str, str] = Field(default_factory=dict, exclude=True)
+
+    def rule_source(self, rule_id: str, key: str) -> str:
+        """The pack file that set ``key`` for ``rule_id`` in this language."""
+        return self.rule_sources.get(f"{rule_id}/{key}", self.path)
 
     @property
     def code(self) -> str:
@@ -538,6 +545,7 @@ def _merge_language(base: LanguagePack, extra: LanguagePack) -> LanguagePack:
     for rule_id, data in extra.rules.items():
         target = merged.rules.setdefault(rule_id, {})
         for key, value in data.items():
+            merged.rule_sources[f"{rule_id}/{key}"] = extra.path
             if isinstance(value, list) and isinstance(target.get(key), list):
                 target[key] = [*target[key], *value]
             elif isinstance(value, dict) and isinstance(target.get(key), dict):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .config import Config
+from .config import Config, did_you_mean
 from .errors import ConfigError
 from .findings import Severity
 from .packs import RuleSpec
@@ -28,6 +28,22 @@ def _specificity(pattern: str) -> int:
     return 0 if pattern in ("ALL", "*") else len(pattern.rstrip("*").rstrip("."))
 
 
+def check_patterns(where: str, key: str, patterns: Iterable[str], rule_ids: Iterable[str]) -> None:
+    """Raise ConfigError for the first pattern under ``key`` that matches no rule, suggesting the
+    rule ids and families closest to it (difflib), else listing the families."""
+    ids = list(rule_ids)
+    families = sorted({rid.split(".")[0] for rid in ids})
+    for pattern in patterns:
+        if not any(matches(pattern, rid) for rid in ids):
+            hint = did_you_mean(pattern.strip().removesuffix(".*"), [*ids, *families])
+            rest = (
+                " (`policylint rules` lists every rule)"
+                if hint
+                else f"; use a rule id (see `policylint rules`) or a family: {', '.join(families)}"
+            )
+            raise ConfigError(f"{where}`{key}` names {pattern!r}, which matches no rule{rest}.{hint}")
+
+
 def validate_patterns(config: Config, rule_ids: Iterable[str]) -> None:
     ids = list(rule_ids)
     where = f"{config.source}: " if config.source else ""
@@ -41,13 +57,7 @@ def validate_patterns(config: Config, rule_ids: Iterable[str]) -> None:
     for glob, rules in config.per_file_ignores.items():
         lists[f"per_file_ignores.{glob!r}"] = rules
     for key, patterns in lists.items():
-        for pattern in patterns:
-            if not any(matches(pattern, rid) for rid in ids):
-                close = sorted({rid.split(".")[0] for rid in ids})
-                raise ConfigError(
-                    f"{where}`{key}` names {pattern!r}, which matches no rule; "
-                    f"use a rule id (see `policylint rules`) or a family: {', '.join(close)}"
-                )
+        check_patterns(where, key, patterns, ids)
 
 
 def is_selected(spec: RuleSpec, config: Config) -> bool:

@@ -120,7 +120,8 @@ def _rows(report: Report, options: RenderOptions) -> Iterator[Row]:
         for rule, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             yield Row(((f"  {count:5d}  {rule}", ""),))
         yield Row(())
-    yield _summary(report)
+    if not options.extra.get("quiet"):  # --quiet: the findings alone
+        yield _summary(report)
 
 
 def _summary(report: Report) -> Row:
