@@ -150,6 +150,26 @@ class ConditionalParams(BaseModel):
     #: Phrases that show the duty does not fall on this document's business at all ("for business
     #: customers only" for COPPA): when one is found anywhere, the rule says nothing.
     exemptions: list[str] = Field(default_factory=list)
+    #: Regions whose configuration makes another rule cover this one (``eu.subscription-withdrawal``
+    #: defers to ``eu.withdrawal-right`` when ``regions`` has ``eu``): the rule then says nothing.
+    unless_regions: list[str] = Field(default_factory=list)
+    #: When set, the rule runs only on a document that matches one of these patterns (EU country
+    #: names, prices in euro): evidence that the law's region is the document's market.
+    region_evidence: list[str] = Field(default_factory=list)
+
+    @field_validator("region_evidence")
+    @classmethod
+    def _evidence_compiles(cls, value: list[str]) -> list[str]:
+        """Region evidence is searched like element patterns: refused at load time if unsafe."""
+        from ..safe_regex import check_pattern
+
+        for pattern in value:
+            check_pattern(pattern, re.IGNORECASE | re.MULTILINE)
+        return value
+
+    #: Triggers inside quotations and defined-term definitions ("“Charges” means the cost ...,
+    #: membership fee") do not count: a definition sells nothing.
+    skip_quoted: bool = False
     #: Joins the names of several missing elements in one finding (language data: "; " reads in
     #: every language we ship).
     separator: str = "; "
@@ -181,14 +201,23 @@ class Conditional(RuleKind):
         "action_words",
         "exclude_words",
         "exemptions",
+        "region_evidence",
         "separator",
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, ConditionalParams)
+        if set(params.unless_regions) & set(ctx.config.regions):
+            return
+        if params.region_evidence and not any(
+            re.search(p, ctx.document.text(), re.IGNORECASE | re.MULTILINE) for p in params.region_evidence
+        ):
+            return
         triggers = [
-            t for t in find_phrases(ctx, params.triggers, include_headings=True) if self._counts(ctx, t)
+            t
+            for t in find_phrases(ctx, params.triggers, include_headings=True, skip_quoted=params.skip_quoted)
+            if self._counts(ctx, t)
         ]
         if len(triggers) < params.min_triggers:
             return
