@@ -84,15 +84,12 @@ def test_vague_time_phrase_found_with_position() -> None:
 
 
 def test_can_spam_elements_in_other_words_are_not_flagged() -> None:
-    text = (
-        "# Emails\n\nWe send a monthly newsletter, marked as advertising. Every email has an unsubscribe link "
-        "that takes effect immediately, and our postal address is 12 Main Street, Springfield, IL 62701.\n"
-    )
+    text = "# Emails\n\nWe send a monthly newsletter. You can stop receiving it at any time.\n"
     assert _rules(text, select=["regulation.can-spam"]) == []
     missing = _rules(
         "# Emails\n\nWe send a monthly newsletter with offers.\n", select=["regulation.can-spam"]
     )
-    assert len(missing) == 4
+    assert len(missing) == 1
 
 
 def test_required_sections_follow_config() -> None:

@@ -90,6 +90,14 @@ class SourceMap:
         idx = bisect_right(self._text_starts, offset) - 1
         return self._segments[max(idx, 0)]
 
+    def shifted(self, delta: int) -> SourceMap:
+        """The same map for text that was read from a slice starting ``delta`` characters into
+        the file (raw HTML inside Markdown is parsed on its own, then placed in the file)."""
+        moved = SourceMap()
+        for seg in self._segments:
+            moved.add(seg.text_start, seg.text_len, seg.source_start + delta, seg.source_len)
+        return moved
+
     def start(self, offset: int) -> int:
         """Source offset of the character at text ``offset``."""
         seg = self._segment_for(offset)

@@ -39,6 +39,7 @@ BUILTIN_KINDS: dict[str, str] = {
     "consistent-periods": "policylint.checks.consistency:ConsistentPeriods",
     "consistent-dates": "policylint.checks.consistency:ConsistentDates",
     "consistent-contacts": "policylint.checks.consistency:ConsistentContacts",
+    "request-channel": "policylint.checks.requests:RequestChannel",
 }
 
 

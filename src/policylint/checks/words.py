@@ -4,7 +4,8 @@
   replacement as its suggestion; policylint never rewrites a policy itself.
 * ``phrase``: a phrase that is a problem wherever it stands (dates.vague-time).
 * ``conditional``: when a trigger is discussed (health data, newsletters), required elements
-  must be addressed somewhere in the document (regulation.*); one finding per missing element.
+  must be addressed somewhere in the document (regulation.*). One finding per rule and document
+  lists every missing element: a reader fixes one gap in one place, not four findings at one spot.
 
 Quoted text (block quotes: usually the law being cited) and protected ranges (code, URLs, email
 addresses) are not judged by substitution and phrase rules.
@@ -24,7 +25,7 @@ from ..document import Block, BlockRole
 if TYPE_CHECKING:
     from spacy.tokens import Span
 from .base import CheckContext, Hit, RuleKind
-from .matching import find_phrases
+from .matching import PhraseMatch, find_phrases
 
 _QUOTES = frozenset({BlockRole.QUOTE})
 
@@ -368,25 +369,130 @@ class ConditionalParams(BaseModel):
     #: When set, a trigger counts only in a sentence with one of these words: "we send a newsletter"
     #: is our marketing, "a feature that blocks promotional emails" is not.
     subject_words: list[str] = Field(default_factory=list)
+    #: When set, a trigger also needs one of these words (matched on the word or its lemma) in its
+    #: sentence: "we keep your medical records" describes our processing, "do not post someone's
+    #: medical records" (community guidelines) does not.
+    action_words: list[str] = Field(default_factory=list)
+    #: A trigger does not count in a sentence with one of these words: a prohibition ("don't give
+    #: us health information", "ads must not target minors") describes no practice of ours.
+    exclude_words: list[str] = Field(default_factory=list)
+    #: Phrases that show the duty does not fall on this document's business at all ("for business
+    #: customers only" for COPPA): when one is found anywhere, the rule says nothing.
+    exemptions: list[str] = Field(default_factory=list)
+    #: Regions whose configuration makes another rule cover this one (``eu.subscription-withdrawal``
+    #: defers to ``eu.withdrawal-right`` when ``regions`` has ``eu``): the rule then says nothing.
+    unless_regions: list[str] = Field(default_factory=list)
+    #: When set, the rule runs only on a document that matches one of these patterns (EU country
+    #: names, prices in euro): evidence that the law's region is the document's market.
+    region_evidence: list[str] = Field(default_factory=list)
+
+    @field_validator("region_evidence")
+    @classmethod
+    def _evidence_compiles(cls, value: list[str]) -> list[str]:
+        """Region evidence is searched like element patterns: refused at load time if unsafe."""
+        from ..safe_regex import check_pattern
+
+        for pattern in value:
+            check_pattern(pattern, re.IGNORECASE | re.MULTILINE)
+        return value
+
+    #: Triggers inside quotations and defined-term definitions ("“Charges” means the cost ...,
+    #: membership fee") do not count: a definition sells nothing.
+    skip_quoted: bool = False
+    #: Joins the names of several missing elements in one finding (language data: "; " reads in
+    #: every language we ship).
+    separator: str = "; "
+
+
+def _sentence_words(ctx: CheckContext, block: Block, offset: int) -> tuple[set[str], str] | None:
+    """Lower-case words and lemmas of the sentence around ``offset``, and its text (words joined
+    by single spaces, for multi-word entries); None when the offset is in no sentence."""
+    doc = ctx.spacy_doc(block)
+    for sent in doc.sents:
+        if sent.start_char <= offset < sent.end_char:
+            words = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
+            return words, " ".join(t.lower_ for t in sent)
+    return None
+
+
+def _has_any(found: tuple[set[str], str], wanted: set[str]) -> bool:
+    words, text = found
+    return any(w in words or (" " in w and w in text) for w in wanted)
 
 
 class Conditional(RuleKind):
     kind = "conditional"
     Params = ConditionalParams
-    language_keys = ("triggers", "elements", "subject_words")
+    language_keys = (
+        "triggers",
+        "elements",
+        "subject_words",
+        "action_words",
+        "exclude_words",
+        "exemptions",
+        "region_evidence",
+        "separator",
+    )
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, ConditionalParams)
-        triggers = list(find_phrases(ctx, params.triggers, include_headings=True))
-        if params.subject_words:
-            subjects = {w.lower() for w in params.subject_words}
-            triggers = [t for t in triggers if Phrase._has_subject(ctx, t.block, t.start, subjects)]
+        if set(params.unless_regions) & set(ctx.config.regions):
+            return
+        if params.region_evidence and not any(
+            re.search(p, ctx.document.text(), re.IGNORECASE | re.MULTILINE) for p in params.region_evidence
+        ):
+            return
+        triggers = [
+            t
+            for t in find_phrases(ctx, params.triggers, include_headings=True, skip_quoted=params.skip_quoted)
+            if self._counts(ctx, t)
+        ]
         if len(triggers) < params.min_triggers:
             return
+        if params.exemptions and any(
+            True for _ in find_phrases(ctx, params.exemptions, include_headings=True, skip_protected=False)
+        ):
+            return
+        missing = list(self._missing(ctx, params.elements))
+        if not missing:
+            return
         first = triggers[0]
+        if len(missing) == 1:
+            element, cite = missing[0].name, f" ({missing[0].source})" if missing[0].source else ""
+        else:  # each element keeps its own source; the message's {cite} is then empty
+            element = params.separator.join(f"{e.name} ({e.source})" if e.source else e.name for e in missing)
+            cite = ""
+        yield self.block_hit(
+            first.block,
+            first.start,
+            first.end,
+            first.section,
+            element=element,
+            trigger=first.text,
+            cite=cite,
+            missing=len(missing),
+        )
+
+    def _counts(self, ctx: CheckContext, trigger: PhraseMatch) -> bool:
+        """Whether a trigger mention is about *our* practice (see ``subject_words``/``action_words``)."""
+        params = self.params
+        assert isinstance(params, ConditionalParams)
+        if not params.subject_words and not params.action_words and not params.exclude_words:
+            return True
+        sentence = _sentence_words(ctx, trigger.block, trigger.start)
+        if sentence is None:
+            return False
+        if params.exclude_words and _has_any(sentence, {w.lower() for w in params.exclude_words}):
+            return False
+        if params.subject_words and not _has_any(sentence, {w.lower() for w in params.subject_words}):
+            return False
+        return not params.action_words or _has_any(sentence, {w.lower() for w in params.action_words})
+
+    @staticmethod
+    def _missing(ctx: CheckContext, elements: list[Element]) -> Iterator[Element]:
         text: str | None = None
-        for element in params.elements:
+        for element in elements:
             if element.phrases and any(
                 True for _ in find_phrases(ctx, element.phrases, include_headings=True, skip_protected=False)
             ):
@@ -396,12 +502,4 @@ class Conditional(RuleKind):
                     text = ctx.document.text()
                 if any(re.search(p, text, re.IGNORECASE | re.MULTILINE) for p in element.patterns):
                     continue
-            yield self.block_hit(
-                first.block,
-                first.start,
-                first.end,
-                first.section,
-                element=element.name,
-                trigger=first.text,
-                cite=f" ({element.source})" if element.source else "",
-            )
+            yield element

@@ -465,3 +465,22 @@ def parse_html(source: str, path: str) -> Document:
         directives=parser.directives,
         language=parser.language,
     )
+
+
+def html_fragment_blocks(fragment: str, offset: int) -> list[Block]:
+    """The prose blocks of an HTML fragment that stands ``offset`` characters into a larger file
+    (a raw ``<table>`` or ``<dl>`` in a Markdown policy), with source maps in the file's offsets.
+
+    A heading inside the fragment becomes a plain paragraph: the Markdown's own headings decide
+    the sections. Comments are left to the caller, which reads them for directives already.
+    """
+    parser = _PolicyHTMLParser(fragment, LineIndex(fragment))
+    parser.run()
+    blocks: list[Block] = []
+    for flat in parser.flat:
+        if flat.heading is not None:
+            blocks.append(
+                replace(flat.heading, role=BlockRole.PARAGRAPH, smap=flat.heading.smap.shifted(offset))
+            )
+        blocks.extend(replace(block, smap=block.smap.shifted(offset)) for block in flat.blocks)
+    return blocks

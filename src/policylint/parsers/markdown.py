@@ -337,6 +337,23 @@ def _html_block_directives(token: Token, source: str, lines: LineIndex, out: lis
             out.append(directive)
 
 
+# Raw HTML that holds a table or a definition list is content (a "Lawful bases" section that is
+# only a <table> is not empty); other raw HTML (wrappers, comments, widgets) is left out as before.
+_HTML_CONTENT = re.compile(r"<(?:table|dl)\b", re.IGNORECASE)
+
+
+def _html_block_content(token: Token, source: str, lines: LineIndex) -> list[Block]:
+    """The prose of a raw HTML block holding a table or definition list, placed in the file."""
+    if token.map is None or not _HTML_CONTENT.search(token.content):
+        return []
+    from .html import html_fragment_blocks
+
+    first, last = token.map
+    start = lines.line_start(first + 1)
+    end = lines.line_start(last + 1) if last < lines.line_count else len(source)
+    return html_fragment_blocks(source[start:end], start)
+
+
 def parse_markdown(source: str, path: str) -> Document:
     """Parse a Markdown policy into a :class:`Document` with exact source positions."""
     lines = LineIndex(source)
@@ -366,6 +383,7 @@ def parse_markdown(source: str, path: str) -> Document:
                 roles.pop()
         elif kind == "html_block":
             _html_block_directives(token, source, lines, directives)
+            flat[-1].blocks.extend(_html_block_content(token, source, lines))
         elif kind == "inline" and token.map is not None:
             if heading_level:
                 block = reader.read(token, BlockRole.HEADING)
