@@ -203,7 +203,9 @@ def effective_dates(document: Document, vocab: DatesVocabulary) -> list[Effectiv
                 pos = document.source.find(str(value))
                 start = pos + mention.start if pos != -1 else 0
                 results.append(
-                    EffectiveDate(mention.date, mention.text, start, start + len(mention.text), None, mention.month_only)
+                    EffectiveDate(
+                        mention.date, mention.text, start, start + len(mention.text), None, mention.month_only
+                    )
                 )
                 break
         if results:
