@@ -30,6 +30,20 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
+@pytest.fixture(autouse=True)
+def leave_the_heap_alone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A check run through the CLI in this process marks the process as ending after the run
+    (nlp.FREEZE_HEAP) and freezes the heap: undo both after every test, so that later tests see a
+    library caller's process (test_runner checks that a library caller's heap is left alone)."""
+    import gc
+
+    from policylint import nlp
+
+    monkeypatch.setattr(nlp, "FREEZE_HEAP", nlp.FREEZE_HEAP)
+    yield
+    gc.unfreeze()
+
+
 @pytest.fixture(scope="session")
 def user_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One user cache folder (XDG_CACHE_HOME) for the whole session: compiled patterns

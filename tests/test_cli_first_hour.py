@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,19 +13,6 @@ import pytest
 from policylint.cli import main
 
 POLICY = "# Privacy policy\n\nWe collect your email address to answer your questions.\n"
-
-
-@pytest.fixture(autouse=True)
-def _leave_the_heap_alone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A check run in this process marks it as ending after the run (nlp.FREEZE_HEAP) and freezes
-    the heap: undo both, so that later tests see a library caller's process."""
-    import gc
-
-    from policylint import nlp
-
-    monkeypatch.setattr(nlp, "FREEZE_HEAP", nlp.FREEZE_HEAP)
-    yield
-    gc.unfreeze()
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
