@@ -7,11 +7,16 @@ The package ships rules/*.toml without the maintainers' research notes, so a sou
 from __future__ import annotations
 
 import io
-import tomllib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 from conftest import ROOT
 from policylint.cli import main

@@ -27,7 +27,7 @@ from typing import TextIO
 from ..checks.base import render_message
 from ..findings import FileReport, Finding, Report, Severity
 from ..packs import Catalog, LanguagePack
-from ..readability import METRICS, score
+from ..readability import METRIC_LABELS, METRICS, score
 from . import RenderOptions
 
 #: Sections with fewer words are not scored: formulas swing wildly on a sentence or two.
@@ -36,14 +36,6 @@ MIN_SECTION_WORDS = 40
 EXCERPT_WINDOW = 160
 _OVER = ' class="over"'
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-_METRIC_NAMES = {
-    "flesch-kincaid-grade": "Flesch–Kincaid grade",
-    "flesch-reading-ease": "Flesch reading ease",
-    "lix": "LIX",
-    "rix": "RIX",
-    "wiener-sachtextformel": "Wiener Sachtextformel",
-    "gunning-fog": "Gunning fog index",
-}
 
 CSS = """
 :root{--fg:#1b1b1b;--muted:#555;--line:#d0d4d9;--bg-alt:#f4f6f8;--err:#a4001d;--warn:#7a4d00;
@@ -187,6 +179,12 @@ def _section_limit(catalog: Catalog, pack: LanguagePack, metric: str) -> float |
     return float(value) if isinstance(value, (int, float)) else None
 
 
+def _label(metric: str) -> str:
+    """The metric as a reader knows it, capitalised to start a caption (the page is in English)."""
+    label = METRIC_LABELS.get(metric, metric)
+    return label[:1].upper() + label[1:]
+
+
 def _readability(file: FileReport, source: str | None, catalog: Catalog) -> str:
     """Per-section scores as CSS bars in a table (readable without CSS and by screen readers)."""
     head = "<h3>Readability per section</h3>"
@@ -211,7 +209,7 @@ def _readability(file: FileReport, source: str | None, catalog: Catalog) -> str:
     harder = "higher is harder" if METRICS.get(metric, True) else "lower is harder"
     limit_text = f", default limit {limit:g}" if limit is not None else ""
     caption = (
-        f"{_METRIC_NAMES.get(metric, metric)} per section ({harder}{limit_text}, dashed line). "
+        f"{_label(metric)} per section ({harder}{limit_text}, dashed line). "
         f"Sections under {MIN_SECTION_WORDS} words are not scored."
     )
     if not scored:
