@@ -29,6 +29,7 @@ from ..findings import FileReport, Finding, Report, Severity
 from ..packs import Catalog, LanguagePack
 from ..readability import METRIC_LABELS, METRICS, score
 from . import RenderOptions
+from .excerpt import cut
 
 #: Sections with fewer words are not scored: formulas swing wildly on a sentence or two.
 MIN_SECTION_WORDS = 40
@@ -152,20 +153,18 @@ def _families(catalog: Catalog, findings: Iterable[Finding]) -> list[str]:
     return sorted(always | {f.rule.split(".", 1)[0] for f in findings})
 
 
-def _excerpt(finding: Finding, lines: list[str] | None) -> str:
-    """The source line with the finding's span in <mark>, cut around the span when long."""
-    if not lines or finding.line > len(lines) or not lines[finding.line - 1].strip():
+def _excerpt(finding: Finding, lines: list[str] | None, fmt: str) -> str:
+    """The source line as a reader sees it (no tags or Markdown markup) with the finding's span
+    in <mark>, cut around the span when long."""
+    if not lines or finding.line > len(lines):
         return ""
     line = lines[finding.line - 1]
-    start = min(finding.column - 1, len(line))
     end = finding.end_column - 1 if finding.end_line == finding.line else len(line)
-    end = max(start, min(end, len(line)))
-    lo = max(0, start - 40) if len(line) > EXCERPT_WINDOW else 0
-    hi = min(len(line), max(lo + EXCERPT_WINDOW, end))
-    lead, trail = ("…" if lo > 0 else ""), ("…" if hi < len(line) else "")
-    before = line[lo:start].lstrip() if lo == 0 else line[lo:start]  # drop indentation only
-    marked = f"<mark>{_e(line[start:end])}</mark>" if end > start else ""
-    body = f"{lead}{_e(before)}{marked}{_e(line[end:hi])}{trail}"
+    shown = cut(line, fmt, finding.column - 1, end, before=40, window=EXCERPT_WINDOW)
+    if shown is None:
+        return ""
+    marked = f"<mark>{_e(shown.marked)}</mark>" if shown.marked else ""
+    body = f"{shown.lead}{_e(shown.before)}{marked}{_e(shown.after)}{shown.trail}"
     return f'<pre class="excerpt"><code>{body}</code></pre>'
 
 
@@ -300,7 +299,7 @@ def _family_table(findings: list[Finding], families: list[str]) -> str:
     )
 
 
-def _finding_rows(findings: list[Finding], lines: list[str] | None) -> str:
+def _finding_rows(findings: list[Finding], lines: list[str] | None, fmt: str) -> str:
     if not findings:
         return "<h3>Findings</h3><p>No findings.</p>"
     rows = []
@@ -311,7 +310,7 @@ def _finding_rows(findings: list[Finding], lines: list[str] | None) -> str:
             f'<tr data-severity="{f.severity.value}" data-family="{_e(f.rule.split(".", 1)[0])}">'
             f'<td class="num">{f.line}:{f.column}</td><td><span class="sev sev-{f.severity.value}">'
             f'{f.severity.value}</span></td><td class="rule"><a href="#rule-{_e(f.rule)}"><code>{_e(f.rule)}</code></a></td>'
-            f"<td>{_e(f.message)}{where}{_excerpt(f, lines)}{suggestion}</td></tr>"
+            f"<td>{_e(f.message)}{where}{_excerpt(f, lines, fmt)}{suggestion}</td></tr>"
         )
     return (
         '<h3>Findings</h3><table class="findings"><thead><tr><th scope="col" class="num">Line</th>'
@@ -341,7 +340,7 @@ def _scorecard(index: int, file: FileReport, findings: list[Finding], catalog: C
         f'<h2 id="file-{index}-title">{_e(file.path)}</h2><dl class="facts">{dl}</dl>'
         f'<div class="cols"><div>{_requirements(file, findings, catalog)}</div>'
         f"<div>{_family_table(findings, ctx.families)}</div></div>"
-        f"{_readability(file, source, catalog)}{_finding_rows(findings, lines)}</section>"
+        f"{_readability(file, source, catalog)}{_finding_rows(findings, lines, file.format)}</section>"
     )
 
 
