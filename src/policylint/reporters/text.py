@@ -263,18 +263,22 @@ def render(report: Report, out: TextIO, options: RenderOptions, *, plain_fast_pa
     )
     plain = console.color_system is None and not console.legacy_windows
     ansi = _Ansi(console) if plain_fast_path and not plain and not console.legacy_windows else None
+    pending: list[str] = []  # written in one piece at the end, as a pipe reader expects
     for rows in _files(report, options):
         if plain_fast_path and plain:
-            # In a pipe or a CI log rich would emit the rows' plain text, so write it directly,
+            # In a pipe or a CI log rich would emit the rows' plain text, so build it directly,
             # one string per file. Only a file whose text holds what rich rewrites (control
             # codes, tabs) goes row by row. tests/test_reporters_text.py holds this path to what
             # rich prints.
             block = "\n".join([row.joined() for row in rows]) + "\n"
             if _REWRITTEN_BY_RICH.search(block) is not None:
                 block = "".join([row.plain() + "\n" for row in rows])
-            out.write(block)
+            pending.append(block)
         elif ansi is not None and _REWRITTEN_BY_RICH.search("".join([row.joined() for row in rows])) is None:
-            out.write("".join([ansi.line(row) + "\n" for row in rows]))
+            pending.append("".join([ansi.line(row) + "\n" for row in rows]))
         else:
+            out.write("".join(pending))
+            pending.clear()
             for row in rows:
                 console.print(row.text())
+    out.write("".join(pending))
