@@ -378,7 +378,7 @@ def test_readability_limits_separate_plain_from_formal(lang: str) -> None:
     assert _check(_fixture(f"{lang}-good.md"), select=select).findings == []
     formal = _check(_fixture(f"{lang}-formal.md"), select=select)
     assert [f.rule for f in formal.findings] == select
-    assert CATALOG.languages[lang].readability.metric in formal.findings[0].message
+    assert str(CATALOG.languages[lang].readability.name) in formal.findings[0].message
 
 
 # --- judgement calls documented in the packs ---------------------------------------------------

@@ -9,6 +9,7 @@ characters, long lines) and hold the two to the same bytes.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -50,7 +51,7 @@ def _report(message: str, source_line: str, suggestion: str | None) -> tuple[Rep
     ]
     report = Report(files=[FileReport(path="a\tpath.md", format="markdown")], findings=findings)
     report.finalize()
-    options = RenderOptions(source_of=lambda _path: source_line + "\nsecond line\n", statistics=True)
+    options = RenderOptions(source_of=lambda _path: source_line + "\nsecond line\n")
     return report, options
 
 
@@ -95,3 +96,19 @@ def test_a_terminal_still_gets_rich_styles() -> None:
     out = io.StringIO()
     render(report, out, options)
     assert "\x1b[" in out.getvalue()  # the fast path is only for plain output
+
+
+@pytest.mark.parametrize(
+    "text", [t for t in HOSTILE if "\x1b" not in t]
+)  # an escape in the text is not a style
+def test_terminal_output_has_the_same_words_as_plain_output(text: str) -> None:
+    """A terminal gets ANSI styles written directly (rich rendered row by row took a minute for
+    250,000 findings); without the escape codes it reads exactly as the plain output."""
+    report, options = _report(f"message: {text}", f"source {text}", f"use {text}")
+    plain = io.StringIO()
+    render(report, plain, options)
+    options.color = True
+    styled = io.StringIO()
+    render(report, styled, options)
+    assert "\x1b[" in styled.getvalue()
+    assert re.sub(r"\x1b\[[0-9;]*m", "", styled.getvalue()) == plain.getvalue()

@@ -426,26 +426,25 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     finally:
         if progress is not None:
             progress.stop()
-    if args.timings:
+    timings: dict[str, Any] | None = None
+    if args.timings:  # shown after the report, with the time it took to write
         from . import regex_cache
         from .runner import workers_used
-        from .timings import TIMINGS, render
+        from .timings import TIMINGS
 
         rechecked = (cache.misses - misses_before) if cache is not None else len(tasks)
-        print(
-            render(
-                TIMINGS.take(),
-                files=len(tasks),
-                from_cache=len(tasks) - rechecked,
-                wall=time.perf_counter() - started,
-                jobs=workers_used(),
-                patterns=None if args.no_cache else regex_cache.preloaded(),
-            ),
-            file=sys.stderr,
-        )
+        timings = {
+            "seconds": TIMINGS.take(),
+            "files": len(tasks),
+            "from_cache": len(tasks) - rechecked,
+            "wall": time.perf_counter() - started,
+            "jobs": workers_used(),
+            "patterns": None if args.no_cache else regex_cache.preloaded(),
+        }
     if cache is not None and cache.misses:
         cache.prune()
 
+    report_started = time.perf_counter()
     report = Report()
     for checked in results:
         report.files.append(checked.file)
@@ -498,6 +497,10 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         note(f"policylint: wrote the report to {args.output}: {_summary_line(report)}")
     else:
         emit(out)
+    if timings is not None:
+        from .timings import render
+
+        print(render(**timings, report=time.perf_counter() - report_started), file=sys.stderr)
 
     if not args.no_cache:
         regex_cache.store()  # after the report: never delays or changes what the user sees

@@ -227,6 +227,9 @@ class ReadabilitySettings(BaseModel):
 
     metric: str = "flesch-kincaid-grade"
     hyphenation: str | None = None
+    #: How this language's messages name the metric ({metric} in readability.* messages): words a
+    #: reader knows, not the formula's id. None falls back to readability.METRIC_LABELS.
+    name: str | None = None
 
 
 class LanguagePack(BaseModel):

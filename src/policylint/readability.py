@@ -35,6 +35,17 @@ METRICS: dict[str, bool] = {
     "gunning-fog": True,
 }
 
+#: How a message names each metric when the language pack gives no name of its own (the packs'
+#: ``[readability] name`` is what readers see: "reading grade (Flesch–Kincaid)", not an id).
+METRIC_LABELS: dict[str, str] = {
+    "flesch-kincaid-grade": "reading grade (Flesch–Kincaid)",
+    "flesch-reading-ease": "reading ease (Flesch)",
+    "lix": "readability index (LIX)",
+    "rix": "readability index (RIX)",
+    "wiener-sachtextformel": "school grade (Wiener Sachtextformel)",
+    "gunning-fog": "reading grade (Gunning fog)",
+}
+
 #: Pyphen dictionaries for languages whose code differs from the hyphenation code.
 _HYPHENATION = {
     "en": "en_US",

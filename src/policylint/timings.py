@@ -92,10 +92,13 @@ def render(
     wall: float,
     jobs: int,
     patterns: int | None = None,
+    report: float | None = None,
 ) -> str:
     """The ``--timings`` table: phases, then rule families slowest first, then the slowest rules,
     then (``patterns``, when the cache is on) how many compiled regular expressions were read
-    from the user cache instead of being compiled (regex_cache)."""
+    from the user cache instead of being compiled (regex_cache), then (``report``) the seconds
+    spent building and writing the report after the checks, which the table's total leaves out
+    (on a rerun from the cache with many findings it can be most of the run)."""
     families = by_family(seconds)
     total = sum(families.values()) or 1e-9
     phases = [(label, families.pop(label)) for label in ("cache", *PHASES) if label in families]
@@ -113,6 +116,10 @@ def render(
     slow = slowest_rules(seconds)
     if slow:
         lines.append("  slowest rules: " + ", ".join(f"{rule} {value:.3f}" for rule, value in slow))
+    if report is not None:
+        lines.append(
+            f"  {'report':<{width}}  {report:>8.3f}  (building and writing the output, after the checks)"
+        )
     if patterns is not None:
         lines.append(f"  regular expressions read from the user cache: {patterns}")
     return "\n".join(lines)

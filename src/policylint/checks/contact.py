@@ -1,7 +1,7 @@
 """Contact channels: how customers can reach a person, found in prose with exact positions.
 
-A customer-service policy is only useful if it says *how* to get help: REGULATORY.md §1 asks for
-several channels (phone, email, post, web form, chat), opening hours and concrete response times.
+A customer-service policy is only useful if it says *how* to get help: customer-service guidance
+asks for several channels (phone, email, post, web form, chat), opening hours and concrete response times.
 This module has two halves:
 
 * an **extractor** (:func:`find_channels` on a string, :func:`extract_channels` on a document)

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..document import Block, BlockRole, Section
-from ..readability import Counts, raw_count, score_counts, total
+from ..readability import METRIC_LABELS, Counts, raw_count, score_counts, total
 from .base import CheckContext, Hit, RuleKind
 
 _PROSE_ROLES = frozenset({BlockRole.PARAGRAPH, BlockRole.LIST_ITEM, BlockRole.QUOTE})
@@ -97,7 +97,11 @@ class Readability(RuleKind):
                     counted[text, code, settings.hyphenation] = raw_count(text, code, settings.hyphenation)
             result = score_counts(total(counted[t, code, settings.hyphenation] for t in texts), metric)
             if result.exceeds(limit):
-                fields = {"metric": metric, "value": result.value, "limit": limit}
+                fields = {
+                    "metric": settings.name or METRIC_LABELS.get(metric, metric),
+                    "value": result.value,
+                    "limit": limit,
+                }
                 if params.scope == "document" or section.level == 0:
                     yield Hit(fields=fields, section=None if section.level == 0 else section)
                 else:

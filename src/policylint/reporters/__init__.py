@@ -31,20 +31,18 @@ class RenderOptions:
     ``dataclasses`` (which imports ``inspect``, ``ast``, ``dis`` and ``tokenize``) cost 13 ms.
     """
 
-    __slots__ = ("color", "extra", "source_of", "statistics", "width")
+    __slots__ = ("color", "extra", "source_of", "width")
 
     def __init__(
         self,
         source_of: Callable[[str], str | None] = lambda _path: None,
         color: bool | None = None,
-        statistics: bool = False,
         width: int | None = None,
         extra: dict[str, object] | None = None,
     ) -> None:
         #: Returns the text of a checked file (to show the offending line), or None.
         self.source_of = source_of
         self.color = color
-        self.statistics = statistics
         self.width = width
         self.extra: dict[str, object] = extra if extra is not None else {}
 

@@ -27,8 +27,9 @@ from typing import TextIO
 from ..checks.base import render_message
 from ..findings import FileReport, Finding, Report, Severity
 from ..packs import Catalog, LanguagePack
-from ..readability import METRICS, score
+from ..readability import METRIC_LABELS, METRICS, score
 from . import RenderOptions
+from .excerpt import cut
 
 #: Sections with fewer words are not scored: formulas swing wildly on a sentence or two.
 MIN_SECTION_WORDS = 40
@@ -36,14 +37,6 @@ MIN_SECTION_WORDS = 40
 EXCERPT_WINDOW = 160
 _OVER = ' class="over"'
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-_METRIC_NAMES = {
-    "flesch-kincaid-grade": "Flesch–Kincaid grade",
-    "flesch-reading-ease": "Flesch reading ease",
-    "lix": "LIX",
-    "rix": "RIX",
-    "wiener-sachtextformel": "Wiener Sachtextformel",
-    "gunning-fog": "Gunning fog index",
-}
 
 CSS = """
 :root{--fg:#1b1b1b;--muted:#555;--line:#d0d4d9;--bg-alt:#f4f6f8;--err:#a4001d;--warn:#7a4d00;
@@ -160,20 +153,18 @@ def _families(catalog: Catalog, findings: Iterable[Finding]) -> list[str]:
     return sorted(always | {f.rule.split(".", 1)[0] for f in findings})
 
 
-def _excerpt(finding: Finding, lines: list[str] | None) -> str:
-    """The source line with the finding's span in <mark>, cut around the span when long."""
-    if not lines or finding.line > len(lines) or not lines[finding.line - 1].strip():
+def _excerpt(finding: Finding, lines: list[str] | None, fmt: str) -> str:
+    """The source line as a reader sees it (no tags or Markdown markup) with the finding's span
+    in <mark>, cut around the span when long."""
+    if not lines or finding.line > len(lines):
         return ""
     line = lines[finding.line - 1]
-    start = min(finding.column - 1, len(line))
     end = finding.end_column - 1 if finding.end_line == finding.line else len(line)
-    end = max(start, min(end, len(line)))
-    lo = max(0, start - 40) if len(line) > EXCERPT_WINDOW else 0
-    hi = min(len(line), max(lo + EXCERPT_WINDOW, end))
-    lead, trail = ("…" if lo > 0 else ""), ("…" if hi < len(line) else "")
-    before = line[lo:start].lstrip() if lo == 0 else line[lo:start]  # drop indentation only
-    marked = f"<mark>{_e(line[start:end])}</mark>" if end > start else ""
-    body = f"{lead}{_e(before)}{marked}{_e(line[end:hi])}{trail}"
+    shown = cut(line, fmt, finding.column - 1, end, before=40, window=EXCERPT_WINDOW)
+    if shown is None:
+        return ""
+    marked = f"<mark>{_e(shown.marked)}</mark>" if shown.marked else ""
+    body = f"{shown.lead}{_e(shown.before)}{marked}{_e(shown.after)}{shown.trail}"
     return f'<pre class="excerpt"><code>{body}</code></pre>'
 
 
@@ -185,6 +176,12 @@ def _section_limit(catalog: Catalog, pack: LanguagePack, metric: str) -> float |
     limits = {**spec.params.get("limits", {}), **pack.rules.get(spec.id, {}).get("limits", {})}
     value = limits.get(metric, spec.params.get("max_grade"))
     return float(value) if isinstance(value, (int, float)) else None
+
+
+def _label(metric: str) -> str:
+    """The metric as a reader knows it, capitalised to start a caption (the page is in English)."""
+    label = METRIC_LABELS.get(metric, metric)
+    return label[:1].upper() + label[1:]
 
 
 def _readability(file: FileReport, source: str | None, catalog: Catalog) -> str:
@@ -211,7 +208,7 @@ def _readability(file: FileReport, source: str | None, catalog: Catalog) -> str:
     harder = "higher is harder" if METRICS.get(metric, True) else "lower is harder"
     limit_text = f", default limit {limit:g}" if limit is not None else ""
     caption = (
-        f"{_METRIC_NAMES.get(metric, metric)} per section ({harder}{limit_text}, dashed line). "
+        f"{_label(metric)} per section ({harder}{limit_text}, dashed line). "
         f"Sections under {MIN_SECTION_WORDS} words are not scored."
     )
     if not scored:
@@ -302,7 +299,7 @@ def _family_table(findings: list[Finding], families: list[str]) -> str:
     )
 
 
-def _finding_rows(findings: list[Finding], lines: list[str] | None) -> str:
+def _finding_rows(findings: list[Finding], lines: list[str] | None, fmt: str) -> str:
     if not findings:
         return "<h3>Findings</h3><p>No findings.</p>"
     rows = []
@@ -313,7 +310,7 @@ def _finding_rows(findings: list[Finding], lines: list[str] | None) -> str:
             f'<tr data-severity="{f.severity.value}" data-family="{_e(f.rule.split(".", 1)[0])}">'
             f'<td class="num">{f.line}:{f.column}</td><td><span class="sev sev-{f.severity.value}">'
             f'{f.severity.value}</span></td><td class="rule"><a href="#rule-{_e(f.rule)}"><code>{_e(f.rule)}</code></a></td>'
-            f"<td>{_e(f.message)}{where}{_excerpt(f, lines)}{suggestion}</td></tr>"
+            f"<td>{_e(f.message)}{where}{_excerpt(f, lines, fmt)}{suggestion}</td></tr>"
         )
     return (
         '<h3>Findings</h3><table class="findings"><thead><tr><th scope="col" class="num">Line</th>'
@@ -343,7 +340,7 @@ def _scorecard(index: int, file: FileReport, findings: list[Finding], catalog: C
         f'<h2 id="file-{index}-title">{_e(file.path)}</h2><dl class="facts">{dl}</dl>'
         f'<div class="cols"><div>{_requirements(file, findings, catalog)}</div>'
         f"<div>{_family_table(findings, ctx.families)}</div></div>"
-        f"{_readability(file, source, catalog)}{_finding_rows(findings, lines)}</section>"
+        f"{_readability(file, source, catalog)}{_finding_rows(findings, lines, file.format)}</section>"
     )
 
 
