@@ -136,6 +136,8 @@ def test_findings_are_reported_in_the_language(lang: str) -> None:
     assert report.findings
     for finding in report.findings:
         assert "{" not in finding.message and "}" not in finding.message, finding.message
+        if CATALOG.rules[finding.rule].kind == "system":
+            continue  # notes about the run itself (language.partial) are written by the code
         template = pack.rules[finding.rule]["message"]
         assert finding.message.startswith(_prefix(template)), (finding.rule, finding.message)
     vague = [f for f in report.findings if f.rule == "dates.vague-time"]

@@ -233,9 +233,16 @@ def check_document(
     if not ctx.supported_language:
         return CheckedFile(file_report(document, pack), _unsupported(document, config))
     findings: list[Finding] = []
+    skipped: dict[str, list[str]] = {}
     for position, rule, rule_ctx in _selected_runs(config, pack, ctx):
+        if rule.lacks_vocabulary():
+            codes = skipped.setdefault(rule.id, [])
+            if rule.language.code not in codes:
+                codes.append(rule.language.code)
+            continue  # it could only stay silent; language.partial says so below
         done = ahead.get(position) if ahead is not None else None
         findings.extend(done if done is not None else _run_rule(rule, rule_ctx, document, config))
+    findings.extend(_partial(document, config, skipped))
     findings = apply_suppressions(findings, document.directives)
     report = file_report(document, pack)
     report.profile = ctx.profile_name
@@ -278,6 +285,34 @@ def _unsupported(document: Document, config: Config) -> list[Finding]:
             document.path,
             f"this document's language ({code}) has no policylint language pack (available: {known}); "
             "language-specific rules were skipped. Set `language` in the config to force one.",
+        )
+    ]
+
+
+def _partial(document: Document, config: Config, skipped: Mapping[str, list[str]]) -> list[Finding]:
+    """One ``language.partial`` note naming the rules skipped for want of vocabulary, if any.
+
+    A rule whose language pack lacks its words finds nothing; without this note a document in
+    that language would look cleaner than its English translation.
+    """
+    if not skipped:
+        return []
+    spec = catalog_for(config).rules.get("language.partial")
+    if (spec is not None and not is_selected(spec, config)) or any(
+        _matches(p, "language.partial") for p in _per_file_ignored(document.path, config)
+    ):
+        return []
+    codes = sorted({code for langs in skipped.values() for code in langs})
+    names = ", ".join(sorted(skipped))
+    return [
+        system_finding(
+            "language.partial",
+            config,
+            document.path,
+            f"the language pack for {', '.join(codes)} has no vocabulary for {len(skipped)} rule"
+            f"{'s' if len(skipped) != 1 else ''} that apply here, so they were skipped: {names}. "
+            "`policylint rules --language CODE` lists them; add their words under "
+            '[rules."<rule id>"] in a language pack to check them.',
         )
     ]
 

@@ -44,6 +44,7 @@ class Substitution(RuleKind):
     language_scope = "section"
     Params = SubstitutionParams
     language_keys = ("terms",)
+    vocabulary_keys = ("terms",)
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
@@ -78,6 +79,7 @@ class Phrase(RuleKind):
     language_scope = "section"
     Params = PhraseParams
     language_keys = ("phrases", "needs_subject", "subject_words")
+    vocabulary_keys = ("phrases",)
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
@@ -145,6 +147,7 @@ class Conditional(RuleKind):
     kind = "conditional"
     Params = ConditionalParams
     language_keys = ("triggers", "elements", "subject_words")
+    vocabulary_keys = ("triggers",)
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params

@@ -1,0 +1,185 @@
+"""contact.* and consistency.* in every built-in language (issue 17, item 1).
+
+Their vocabulary once existed only in the English pack, so a German policy with one channel, no
+reply time and two different return windows got none of the findings its English translation
+got. Each language here has the same short returns policy as English: a "bad" one (email only, no
+answer time, return windows of 30 and 14 days) that must get exactly the rule ids English gets,
+and a "clean" one (email and phone, "we reply within 2 business days", one return window) that
+must get none of them. The policies go through the real CLI, with language detection.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY
+from policylint.cli import main
+
+FAMILIES = ("contact.", "consistency.")
+
+#: language -> (bad policy, clean policy). Only the contact section and the second return
+#: window differ between the two.
+POLICIES: dict[str, tuple[str, str]] = {
+    "en": (
+        """# Example Shop returns policy
+
+## Returns
+
+You can return any unused item within 30 days of delivery. We pay for the return shipping.
+
+## Sending an item back
+
+Pack the item well and put the delivery note in the box. You can send an item back within {days} days of delivery.
+
+## Contact
+
+If you have a question about your order, email help@shop.example.{more}
+""",
+        " Or call us on +45 33 12 34 56. We reply within 2 business days.",
+    ),
+    "da": (
+        """# Returpolitik for Eksempel Butik
+
+## Returret
+
+Du kan returnere ubrugte varer inden for 30 dage efter levering. Vi betaler fragten.
+
+## Sådan sender du en vare tilbage
+
+Pak varen godt ind, og læg følgesedlen i pakken. Du kan sende en vare tilbage inden for {days} dage efter levering.
+
+## Kontakt
+
+Har du spørgsmål til din ordre, så skriv til hjaelp@butik.example.{more}
+""",
+        " Du kan også ringe til os på +45 33 12 34 56. Vi svarer inden for 2 hverdage.",
+    ),
+    "nb": (
+        """# Returvilkår for Eksempel Butikk
+
+## Returrett
+
+Du kan returnere ubrukte varer innen 30 dager etter levering. Vi betaler frakten.
+
+## Slik sender du en vare tilbake
+
+Pakk varen godt inn, og legg pakkseddelen i esken. Du kan sende en vare tilbake innen {days} dager etter levering.
+
+## Kontakt
+
+Har du spørsmål om bestillingen din, kan du skrive til hjelp@butikk.example.{more}
+""",
+        " Du kan også ringe oss på +47 22 12 34 56. Vi svarer innen 2 virkedager.",
+    ),
+    "hr": (
+        """# Pravila povrata trgovine Primjer
+
+## Povrat proizvoda
+
+Nekorišteni proizvod možete vratiti u roku od 30 dana od isporuke. Troškove slanja plaćamo mi.
+
+## Kako poslati proizvod natrag
+
+Proizvod dobro zapakirajte i u paket stavite otpremnicu. Proizvod nam možete poslati natrag u roku od {days} dana od isporuke.
+
+## Kontakt
+
+Ako imate pitanje o svojoj narudžbi, pišite nam na pomoc@trgovina.example.{more}
+""",
+        " Možete nas i nazvati na +385 1 234 5678. Odgovaramo u roku od 2 radna dana.",
+    ),
+    "et": (
+        """# Näidispoe tagastustingimused
+
+## Tagastamine
+
+Kasutamata toote saate tagastada 30 päeva jooksul alates kättetoimetamisest. Saatmiskulu maksame meie.
+
+## Kuidas toode tagasi saata
+
+Pakkige toode hästi ja pange saateleht pakki. Toote saate meile tagasi saata {days} päeva jooksul alates kättetoimetamisest.
+
+## Kontakt
+
+Kui teil on tellimuse kohta küsimusi, kirjutage meile aadressil abi@pood.example.{more}
+""",
+        " Võite meile ka helistada numbril +372 612 3456. Vastame 2 tööpäeva jooksul.",
+    ),
+    "de": (
+        """# Rückgaberichtlinie von Beispiel Shop
+
+## Rückgabe
+
+Sie können unbenutzte Artikel innerhalb von 30 Tagen nach der Lieferung zurückgeben. Die Versandkosten tragen wir.
+
+## So senden Sie einen Artikel zurück
+
+Verpacken Sie den Artikel gut und legen Sie den Lieferschein bei. Sie können einen Artikel innerhalb von {days} Tagen nach der Lieferung zurücksenden.
+
+## Kontakt
+
+Wenn Sie eine Frage zu Ihrer Bestellung haben, schreiben Sie an hilfe@shop.example.{more}
+""",
+        " Sie können uns auch unter +49 30 1234567 anrufen. Wir antworten innerhalb von 2 Werktagen.",
+    ),
+}
+
+#: What the English policy gets; every translation must get the same.
+EXPECTED = {"contact.too-few-channels", "contact.missing-response-time", "consistency.return-window"}
+
+
+def _policy(lang: str, *, clean: bool) -> str:
+    template, more = POLICIES[lang]
+    return template.format(days=30 if clean else 14, more=more if clean else "")
+
+
+def _run(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> dict[str, object]:
+    path = tmp_path / "policy.md"
+    path.write_text(text, encoding="utf-8")
+    main(["check", str(path), "--format", "json", "--no-cache", "--today", TODAY.isoformat()])
+    report: dict[str, object] = json.loads(capsys.readouterr().out)
+    return report
+
+
+def _ids(report: dict[str, object]) -> set[str]:
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    return {f["rule"] for f in findings if f["rule"].startswith(FAMILIES)}
+
+
+def _partial(report: dict[str, object]) -> list[str]:
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    return [f["message"] for f in findings if f["rule"] == "language.partial"]
+
+
+def test_the_english_policy_gets_the_findings_the_translations_must_match(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _ids(_run(tmp_path, capsys, _policy("en", clean=False))) == EXPECTED
+    assert _ids(_run(tmp_path, capsys, _policy("en", clean=True))) == set()
+
+
+@pytest.mark.parametrize("lang", ["da", "nb", "hr", "et", "de"])
+def test_a_translation_gets_the_same_contact_and_consistency_findings(
+    lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = _run(tmp_path, capsys, _policy(lang, clean=False))
+    files = report["files"]
+    assert isinstance(files, list) and files[0]["language"] == lang
+    assert _ids(report) == EXPECTED
+    # Nothing of these families is skipped for want of vocabulary.
+    assert not any(family in message for message in _partial(report) for family in FAMILIES)
+
+
+@pytest.mark.parametrize("lang", ["da", "nb", "hr", "et", "de"])
+def test_the_clean_translation_gets_none_of_them(
+    lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = _run(tmp_path, capsys, _policy(lang, clean=True))
+    files = report["files"]
+    assert isinstance(files, list) and files[0]["language"] == lang
+    assert _ids(report) == set()
