@@ -183,3 +183,82 @@ def test_the_clean_translation_gets_none_of_them(
     files = report["files"]
     assert isinstance(files, list) and files[0]["language"] == lang
     assert _ids(report) == set()
+
+
+# --- `policylint rules --language`: which rules lack their words in a pack -------------------------
+
+
+def _user_pack(tmp_path: Path) -> Path:
+    """A config whose rule_paths add a French pack with no rule vocabulary at all."""
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    (packs / "fr.toml").write_text(
+        '[language]\ncode = "fr"\nname = "French"\nspacy = "en"\nstopwords = ["le", "la", "et"]\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "policylint.toml"
+    config.write_text(f"rule_paths = [{json.dumps(str(packs))}]\n", encoding="utf-8")
+    return config
+
+
+@pytest.mark.parametrize("lang", ["en", "da", "nb", "hr", "et", "de"])
+def test_rules_language_shows_contact_and_consistency_have_their_words(
+    lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["rules", "--language", lang, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    ours = {row["id"]: row["vocabulary"] for row in rows if row["id"].startswith(FAMILIES)}
+    assert len(ours) == 7 and all(ours.values()), ours
+    assert {row["id"]: row["vocabulary"] for row in rows}["language.partial"] is None
+
+
+def test_rules_language_lists_what_a_users_pack_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(_user_pack(tmp_path))
+    assert main(["rules", "--language", "fr", "--format", "json", "--config", config]) == 0
+    status = {row["id"]: row["vocabulary"] for row in json.loads(capsys.readouterr().out)}
+    assert status["contact.too-few-channels"] is False and status["jargon.legalese"] is False
+    assert status["sections.missing-contact"] is True  # reads section kinds, not rule words
+    assert main(["rules", "--language", "fr", "--config", config]) == 0
+    text = capsys.readouterr().out
+    assert "MISSING" in text
+    summary = " ".join(text[text.index("lack the vocabulary") :].split())
+    assert "contact.too-few-channels" in summary and '[rules."<rule id>"]' in summary
+
+
+def test_rules_language_refuses_an_unknown_pack(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--language", "xx"]) == 2
+    assert "no language pack 'xx'" in capsys.readouterr().err
+
+
+def test_a_run_with_a_users_pack_reports_the_skipped_rules_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(_user_pack(tmp_path))
+    path = tmp_path / "politique.md"
+    path.write_text(_policy("en", clean=False), encoding="utf-8")
+    main(["check", str(path), "--format", "json", "--no-cache", "--language", "fr", "--config", config])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    notes = [f for f in findings if f["rule"] == "language.partial"]
+    assert len(notes) == 1 and notes[0]["severity"] == "info"
+    for rule_id in sorted(EXPECTED):
+        assert rule_id in notes[0]["message"]
+    assert not [f for f in findings if f["rule"].startswith(FAMILIES)]
+    # It can be switched off like any rule.
+    main(
+        [
+            "check",
+            str(path),
+            "--format",
+            "json",
+            "--no-cache",
+            "--language",
+            "fr",
+            "--config",
+            config,
+            "--ignore",
+            "language.partial",
+        ]
+    )
+    assert not [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "language.partial"]

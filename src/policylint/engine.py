@@ -74,6 +74,24 @@ def build_rule(spec: RuleSpec, pack: LanguagePack, config: Config) -> RuleKind:
     return rule
 
 
+def vocabulary_status(config: Config, lang: str) -> dict[str, bool | None]:
+    """For every rule: True when language ``lang`` gives it the words it needs, False when it
+    lacks them (the rule would be skipped and reported as ``language.partial``), None when the
+    rule is not for that language (``languages`` in its spec) or is about the run itself.
+
+    ``lang`` must be a pack of the config's catalog (built-in or from ``rule_paths``).
+    """
+    catalog = catalog_for(config)
+    pack = catalog.languages[lang]
+    status: dict[str, bool | None] = {}
+    for spec in catalog.rules.values():
+        if spec.kind == "system" or (spec.languages is not None and pack.code not in spec.languages):
+            status[spec.id] = None
+        else:
+            status[spec.id] = not build_rule(spec, pack, config).lacks_vocabulary()
+    return status
+
+
 @lru_cache(maxsize=64)
 def _rules_cached(config_json: str, lang: str, extra: tuple[str, ...]) -> tuple[RuleKind, ...]:
     config = Config.model_validate_json(config_json)
