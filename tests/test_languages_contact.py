@@ -262,3 +262,31 @@ def test_a_run_with_a_users_pack_reports_the_skipped_rules_once(
         ]
     )
     assert not [f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "language.partial"]
+
+
+# --- docs/languages.md: the generated table of rules by language -----------------------------------
+
+
+def test_the_languages_page_shows_no_gap_for_contact_and_consistency() -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "languages.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    ours = [row for row in rows if row.startswith(("| `contact.", "| `consistency."))]
+    assert len(ours) == 7
+    assert all(row.count("✓") == 6 and "no words" not in row for row in ours), ours
+    header = next(line for line in page.splitlines() if line.startswith("| rule |"))
+    assert header.split("|")[2:-1] == [" en ", " da ", " de ", " et ", " hr ", " nb "]
+
+
+def test_the_table_follows_the_packs(tmp_path: Path) -> None:
+    """A stale page fails test_docs; here: the builder itself reads the packs, not a fixed list."""
+    from policylint.docgen import main as docgen
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    marker = "<!-- BEGIN generated: rule-languages (python -m policylint.docgen docs/) -->\n"
+    (docs / "languages.md").write_text(f"# L\n\n{marker}old\n<!-- END generated: rule-languages -->\n")
+    assert docgen([str(docs)]) == 0
+    table = (docs / "languages.md").read_text(encoding="utf-8")
+    assert "old" not in table
+    assert "| `regulation.coppa` | ✓ |" in table  # English has its words
+    assert "| `language.partial` |" not in table  # notes about the run are not rules of a language
