@@ -290,3 +290,68 @@ def test_the_table_follows_the_packs(tmp_path: Path) -> None:
     assert "old" not in table
     assert "| `regulation.coppa` | ✓ |" in table  # English has its words
     assert "| `language.partial` |" not in table  # notes about the run are not rules of a language
+
+
+# --- the reply-time phrases each pack's message suggests are commitments -------------------------
+
+#: language -> (a returns section that mentions a complaint, the reply time the message suggests).
+REPLY_TIMES = {
+    "en": ("## Returns\n\nSend your complaint to us by email.", "We reply within 2 business days."),
+    "da": ("## Returnering\n\nSend din klage til os på e-mail.", "Vi svarer inden for 2 hverdage."),
+    "nb": ("## Retur\n\nSend din klage til oss på e-post.", "Vi svarer innen 2 virkedager."),
+    "hr": ("## Povrat\n\nPošaljite nam vaš prigovor e-poštom.", "Odgovaramo u roku od 2 radna dana."),
+    "et": ("## Tagastamine\n\nSaatke meile teie kaebus e-posti teel.", "Vastame 2 tööpäeva jooksul."),
+    "de": (
+        "## Rückgabe\n\nSenden Sie uns Ihre Beschwerde per E-Mail.",
+        "Wir antworten innerhalb von 2 Werktagen.",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(REPLY_TIMES))
+def test_the_suggested_reply_time_is_a_commitment_outside_a_contact_section(lang: str) -> None:
+    """Outside a complaints or contact section a period only counts in a sentence about
+    answering: the pack's own example ("vastame 2 tööpäeva jooksul") must be one."""
+    from policylint import check_text
+    from policylint.config import Config
+
+    section, reply = REPLY_TIMES[lang]
+    config = Config(language=lang, select=["contact.missing-response-time"], today=TODAY)
+    silent = check_text(f"# Policy\n\n{section}\n", "markdown", config)
+    assert [f.rule for f in silent.findings] == ["contact.missing-response-time"]
+    answered = check_text(f"# Policy\n\n{section} {reply}\n", "markdown", config)
+    assert answered.findings == []
+    message = _response_messages()[lang]
+    assert reply.lower().rstrip(".") in message.lower(), message
+
+
+def _response_messages() -> dict[str, str]:
+    """The message of contact.missing-response-time in each language (English: the rule's own)."""
+    from policylint.packs import load_catalog
+
+    catalog = load_catalog()
+    messages = {
+        code: str(catalog.languages[code].rules.get("contact.missing-response-time", {}).get("message", ""))
+        for code in REPLY_TIMES
+    }
+    messages["en"] = catalog.rules["contact.missing-response-time"].message
+    return messages
+
+
+# --- precision: conditions of sale where every period is stated once per purpose ---------------
+
+
+@pytest.mark.parametrize("lang", ["da", "nb", "hr", "et", "de"])
+def test_terms_with_many_different_periods_get_no_consistency_findings(
+    lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tests/fixtures/terms/<lang>-terms.md: the statutory withdrawal period (14 days), a longer
+    voluntary return window (30 days) and a shorter one for sale items, refund, delivery, warranty
+    and retention periods, and a reply time, each stated once. None of them contradicts another."""
+    text = (Path(__file__).parent / "fixtures" / "terms" / f"{lang}-terms.md").read_text(encoding="utf-8")
+    report = _run(tmp_path, capsys, text)
+    files = report["files"]
+    assert isinstance(files, list) and files[0]["language"] == lang
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert [(f["rule"], f["line"]) for f in findings if f["rule"].startswith(FAMILIES)] == []
