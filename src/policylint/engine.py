@@ -322,13 +322,14 @@ def _partial(document: Document, config: Config, skipped: Mapping[str, list[str]
         return []
     codes = sorted({code for langs in skipped.values() for code in langs})
     names = ", ".join(sorted(skipped))
+    rules = "1 rule that applies" if len(skipped) == 1 else f"{len(skipped)} rules that apply"
     return [
         system_finding(
             "language.partial",
             config,
             document.path,
-            f"the language pack for {', '.join(codes)} has no vocabulary for {len(skipped)} rule"
-            f"{'s' if len(skipped) != 1 else ''} that apply here, so they were skipped: {names}. "
+            f"the language pack for {', '.join(codes)} has no vocabulary for {rules} here, "
+            f"so they were skipped: {names}. "
             "`policylint rules --language CODE` lists them; add their words under "
             '[rules."<rule id>"] in a language pack to check them.',
         )
