@@ -229,5 +229,8 @@ def test_addresses_behind_links_count() -> None:
     assert [(line, col) for _, line, col, _ in findings(text, "consistency.contact-email")] == [(5, 11)]
 
 
-def test_the_commitment_vocabulary_is_shared_by_both_period_rules() -> None:
-    assert EN.rules["consistency.return-window"] == EN.rules["consistency.refund-timing"]
+@pytest.mark.parametrize("lang", sorted(CATALOG.languages))
+def test_the_commitment_vocabulary_is_shared_by_both_period_rules(lang: str) -> None:
+    rules = CATALOG.languages[lang].rules
+    assert rules["consistency.return-window"] == rules["consistency.refund-timing"]
+    assert rules["consistency.return-window"]["commitments"]["return-window"]

@@ -320,36 +320,44 @@ def test_response_time_trigger_phrase_without_section() -> None:
 # --- languages, vocabulary and examples -------------------------------------------------
 
 
-def test_the_two_channel_rules_share_one_vocabulary() -> None:
-    """The extractor's vocabulary is listed under both rules in en.toml: the copies must not drift."""
-    first = EN.rules["contact.too-few-channels"]
-    second = EN.rules["contact.no-concrete-channel"]
+@pytest.mark.parametrize("lang", sorted(CATALOG.languages))
+def test_the_two_channel_rules_share_one_vocabulary(lang: str) -> None:
+    """The extractor's vocabulary is listed under both rules in each pack: the copies must not drift."""
+    pack = CATALOG.languages[lang]
+    first = {k: v for k, v in pack.rules["contact.too-few-channels"].items() if k != "message"}
+    second = {k: v for k, v in pack.rules["contact.no-concrete-channel"].items() if k != "message"}
     assert {k: v for k, v in first.items() if k != "min_channels"} == second
     assert set(second) == set(ChannelVocabulary.model_fields)
     assert set(ContactChannelsParams.model_fields) - set(first) == {"min_channels"}
 
 
-def test_period_vocabulary_is_the_same_everywhere() -> None:
+@pytest.mark.parametrize("lang", sorted(CATALOG.languages))
+def test_period_vocabulary_is_the_same_everywhere(lang: str) -> None:
+    pack = CATALOG.languages[lang]
     keys = PeriodVocabulary.model_fields
-    response = EN.rules["contact.missing-response-time"]
+    response = pack.rules["contact.missing-response-time"]
     for rule_id in ("consistency.return-window", "consistency.refund-timing"):
-        assert {k: EN.rules[rule_id][k] for k in keys} == {k: response[k] for k in keys}
+        assert {k: pack.rules[rule_id].get(k) for k in keys} == {k: response.get(k) for k in keys}
+    assert response["units"] and response["number_words"]
 
 
-def test_a_language_without_contact_vocabulary_gets_no_contact_findings() -> None:
-    other = next(
-        (
-            code
-            for code, pack in CATALOG.languages.items()
-            # a translated message alone is not vocabulary
-            if set(pack.rules.get("contact.too-few-channels", {})) <= {"message"}
-        ),
-        None,
+def test_a_language_pack_without_contact_vocabulary_gets_a_note_not_findings(tmp_path: Path) -> None:
+    """A user's pack without [rules."contact.*"] words: the rules stay silent, and say so once."""
+    (tmp_path / "fr.toml").write_text(
+        '[language]\ncode = "fr"\nname = "French"\nspacy = "en"\nstopwords = ["le", "la", "et"]\n',
+        encoding="utf-8",
     )
-    if other is None:
-        pytest.skip("every language pack has contact vocabulary")
     text = "# Service\n\n## Contact\n\nhelp@shop.example\n"
-    assert rules(text, "contact", language=other) == []
+    config = Config(language="fr", rule_paths=[tmp_path], today=TODAY)
+    report = check_text(text, "markdown", config)
+    assert [f.rule for f in report.findings if f.rule.startswith("contact.")] == []
+    (note,) = [f for f in report.findings if f.rule == "language.partial"]
+    assert note.severity == "info" and note.line == 1
+    assert "contact.too-few-channels" in note.message and "contact.no-concrete-channel" in note.message
+    # The same words in English: the rules run and the note is gone.
+    english = check_text(text, "markdown", Config(language="en", today=TODAY))
+    assert "contact.too-few-channels" in {f.rule for f in english.findings}
+    assert "language.partial" not in {f.rule for f in english.findings}
 
 
 @pytest.mark.parametrize("name", ["customer-service-policy.md", "returns-policy.txt"])

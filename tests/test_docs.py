@@ -9,7 +9,7 @@ import jsonschema
 
 from conftest import ROOT
 from policylint import check_text
-from policylint.docgen import PAGES
+from policylint.docgen import PAGES, REGIONS, splice
 from policylint.findings import Report
 
 
@@ -17,6 +17,14 @@ def test_generated_docs_are_up_to_date() -> None:
     for name, build in PAGES.items():
         committed = (ROOT / "docs" / name).read_text(encoding="utf-8")
         assert committed == build(), f"docs/{name} is stale: run `python -m policylint.docgen docs/`"
+
+
+def test_generated_regions_of_hand_written_pages_are_up_to_date() -> None:
+    for name, (region, build) in REGIONS.items():
+        committed = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        assert committed == splice(committed, region, build()), (
+            f"docs/{name} ({region}) is stale: run `python -m policylint.docgen docs/`"
+        )
 
 
 def test_json_output_validates_against_the_published_schema() -> None:

@@ -328,7 +328,12 @@ def test_good_policy_sections_and_no_findings(lang: str) -> None:
     # The document title ("Kundeservicepolitik", "Kundenservice-Richtlinie", ...) is not a
     # contact section: compound titles must not stand in for a missing one.
     assert [s.kind for s in file.sections if s.level == 1] == ["other"]
-    assert report.findings == [], [(f.rule, f.line, f.message) for f in report.findings]
+    # language.partial names rules whose vocabulary the pack still lacks (issue 17): a note about
+    # the checker, not about the policy; none of the contact.* and consistency.* rules is one.
+    notes = [f for f in report.findings if f.rule == "language.partial"]
+    assert not any(family in f.message for f in notes for family in ("contact.", "consistency."))
+    findings = [f for f in report.findings if f not in notes]
+    assert findings == [], [(f.rule, f.line, f.message) for f in findings]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

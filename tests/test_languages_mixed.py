@@ -99,8 +99,9 @@ def test_english_section_of_danish_terms_gets_english_rules() -> None:
         ("jargon.wordy", "In accordance with"),
     ]
     assert all(f.message.split(":")[0] in ("Vague time", "Plain language", "Shorter") for f in english)
-    # The Danish sections are still complete, and still checked in Danish: no other findings.
-    assert [f for f in report.findings if f not in english] == []
+    # The Danish sections are still complete, and still checked in Danish: no other findings
+    # (language.partial is a note about rules the packs lack words for, not about the policy).
+    assert [f for f in report.findings if f not in english and f.rule != "language.partial"] == []
 
 
 # --- HTML with lang attributes: a German withdrawal notice in an English policy ------------------

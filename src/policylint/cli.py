@@ -140,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the available rules")
     rules.add_argument("--format", "-f", choices=("text", "json"), default="text")
     rules.add_argument("--config", type=Path, help="include rule packs named by this config")
+    rules.add_argument(
+        "--language",
+        metavar="CODE",
+        help="show which rules lack the vocabulary they need in this language pack (built-in or from rule_paths)",
+    )
 
     explain = sub.add_parser("explain", help="show a rule's rationale, source and examples")
     explain.add_argument("rule", metavar="RULE")
@@ -719,29 +724,51 @@ def _cmd_outline(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _catalog(config_path: Path | None) -> Any:
-    from .config import ConfigResolver
     from .engine import catalog_for
 
-    config = ConfigResolver(config_path).for_directory(Path.cwd().resolve())
-    return catalog_for(config)
+    return catalog_for(_directory_config(config_path))
+
+
+def _directory_config(config_path: Path | None) -> Any:
+    """The config of the current folder, or the one ``--config`` names (for_directory alone
+    ignored ``--config``, so `rules --config` never showed the packs it adds)."""
+    from .config import ConfigResolver
+
+    return ConfigResolver(config_path).for_path(Path.cwd().resolve())
+
+
+#: How `policylint rules --language` shows whether a rule has its words in that language.
+_VOCABULARY_LABELS = {True: "yes", False: "MISSING", None: "n/a"}
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
-    catalog = _catalog(args.config)
+    from .engine import catalog_for, vocabulary_status
+
+    config = _directory_config(args.config)
+    catalog = catalog_for(config)
     specs = sorted(catalog.rules.values(), key=lambda s: s.id)
+    status: dict[str, bool | None] | None = None
+    if args.language is not None:
+        if args.language not in catalog.languages:
+            known = ", ".join(sorted(catalog.languages))
+            print(f"policylint: no language pack {args.language!r}; known: {known}", file=sys.stderr)
+            return EXIT_ERROR
+        status = vocabulary_status(config, args.language)
     if args.format == "json":
         import json
 
-        out.write(
-            json.dumps(
-                [
-                    {"id": s.id, "kind": s.kind, "severity": s.severity.value, "summary": s.summary}
-                    for s in specs
-                ],
-                indent=2,
-            )
-            + "\n"
-        )
+        rows: list[dict[str, Any]] = []
+        for s in specs:
+            row: dict[str, Any] = {
+                "id": s.id,
+                "kind": s.kind,
+                "severity": s.severity.value,
+                "summary": s.summary,
+            }
+            if status is not None:
+                row["vocabulary"] = status.get(s.id)
+            rows.append(row)
+        out.write(json.dumps(rows, indent=2) + "\n")
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
@@ -749,11 +776,31 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
     table = Table(show_edge=False, box=None, pad_edge=False)
     table.add_column("rule", style="bold")
     table.add_column("severity")
+    if status is not None:
+        table.add_column(f"words in {args.language}")
     table.add_column("summary")
     for spec in specs:
-        table.add_row(spec.id, spec.severity.value, spec.summary)
-    Console(file=out, highlight=False).print(table)
+        cells = [spec.id, spec.severity.value]
+        if status is not None:
+            cells.append(_VOCABULARY_LABELS[status.get(spec.id)])
+        table.add_row(*cells, spec.summary)
+    console = Console(file=out, highlight=False)
+    console.print(table)
+    if status is not None:
+        console.print(_vocabulary_summary(args.language, status), markup=False)
     return EXIT_OK
+
+
+def _vocabulary_summary(lang: str, status: dict[str, bool | None]) -> str:
+    """The line under `policylint rules --language`: which rules are skipped in that language."""
+    missing = sorted(rule_id for rule_id, ok in status.items() if ok is False)
+    if not missing:
+        return f"Every rule that needs words has them in {lang}."
+    return (
+        f"{len(missing)} rule{'s' if len(missing) != 1 else ''} lack the vocabulary they need in {lang} "
+        f"and are skipped on documents in it (reported as language.partial): {', '.join(missing)}. "
+        f'Add their words under [rules."<rule id>"] in a {lang} language pack.'
+    )
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:

@@ -1,7 +1,9 @@
 """Generate the reference pages in docs/ from the code and the rule packs, so they never drift.
 
 ``python -m policylint.docgen docs/`` rewrites docs/rules.md, docs/configuration.md and
-docs/json-output.md; a test fails when the committed pages differ from what this produces.
+docs/json-output.md, and the generated parts of hand-written pages (:data:`REGIONS`: the table of
+rules by language in docs/languages.md); a test fails when the committed pages differ from what
+this produces.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .engine import vocabulary_status
 from .findings import Report
 from .packs import load_catalog
 
@@ -165,7 +168,56 @@ def json_page() -> str:
     )
 
 
+#: How the table of rules by language shows a rule in a language (see vocabulary_status).
+_CELLS = {True: "✓", False: "no words", None: "n/a"}
+
+
+def rule_languages_table() -> str:
+    """Every rule against every built-in language: whether the rule has the words it needs there.
+
+    Built from the same test a run uses (``RuleKind.lacks_vocabulary``), so a rule that would be
+    skipped with a ``language.partial`` note shows as a gap here.
+    """
+    config = Config()
+    catalog = load_catalog()
+    codes = ["en", *sorted(code for code in catalog.languages if code != "en")]
+    status = {code: vocabulary_status(config, code) for code in codes}
+    out = [
+        "| rule | " + " | ".join(codes) + " |\n",
+        "|---|" + "---|" * len(codes) + "\n",
+    ]
+    for rule_id in sorted(catalog.rules):
+        if catalog.rules[rule_id].kind == "system":
+            continue
+        cells = [_CELLS[status[code][rule_id]] for code in codes]
+        out.append(f"| `{rule_id}` | " + " | ".join(cells) + " |\n")
+    out.append(
+        "\n✓: the rule has what it needs in that language: its words in the language pack "
+        '(`[rules."<rule id>"]`), or no words of its own (section, date and readability rules read the '
+        "pack's section vocabulary, date words and formula). *no words*: the pack has none of the "
+        "rule's words, so a document in that language skips the rule and gets one `language.partial` "
+        "note naming it. `policylint rules --language CODE` shows the same column for any pack, "
+        "including your own.\n"
+    )
+    return "".join(out)
+
+
 PAGES = {"rules.md": rules_page, "configuration.md": configuration_page, "json-output.md": json_page}
+
+#: Generated parts of hand-written pages: page -> (region name, builder). The page marks the
+#: region with ``<!-- BEGIN generated: NAME -->`` and ``<!-- END generated: NAME -->`` lines.
+REGIONS = {"languages.md": ("rule-languages", rule_languages_table)}
+
+
+def splice(page: str, region: str, body: str) -> str:
+    """``page`` with the text between the region's markers replaced by ``body``."""
+    begin = f"<!-- BEGIN generated: {region} (python -m policylint.docgen docs/) -->\n"
+    end = f"<!-- END generated: {region} -->"
+    start = page.find(begin)
+    stop = page.find(end, start + len(begin)) if start >= 0 else -1
+    if start < 0 or stop < 0:
+        raise ValueError(f"the page has no generated region {region!r}: add the two marker lines {begin!r}")
+    return page[: start + len(begin)] + "\n" + body + "\n" + page[stop:]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,6 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     target.mkdir(parents=True, exist_ok=True)
     for name, build in PAGES.items():
         (target / name).write_text(build(), encoding="utf-8")
+    for name, (region, build_region) in REGIONS.items():
+        path = target / name
+        if path.is_file():
+            path.write_text(
+                splice(path.read_text(encoding="utf-8"), region, build_region()), encoding="utf-8"
+            )
     return 0
 
 

@@ -97,6 +97,24 @@ def _params_error(
     )
 
 
+def vocabulary_status(config: Config, lang: str) -> dict[str, bool | None]:
+    """For every rule: True when language ``lang`` gives it the words it needs, False when it
+    lacks them (the rule would be skipped and reported as ``language.partial``), None when the
+    rule is not for that language (``languages`` in its spec) or is about the run itself.
+
+    ``lang`` must be a pack of the config's catalog (built-in or from ``rule_paths``).
+    """
+    catalog = catalog_for(config)
+    pack = catalog.languages[lang]
+    status: dict[str, bool | None] = {}
+    for spec in catalog.rules.values():
+        if spec.kind == "system" or (spec.languages is not None and pack.code not in spec.languages):
+            status[spec.id] = None
+        else:
+            status[spec.id] = not build_rule(spec, pack, config).lacks_vocabulary()
+    return status
+
+
 @lru_cache(maxsize=64)
 def _rules_cached(config_json: str, lang: str, extra: tuple[str, ...]) -> tuple[RuleKind, ...]:
     config = Config.model_validate_json(config_json)
@@ -273,10 +291,17 @@ def check_document(
         return CheckedFile(file_report(document, pack), _unsupported(document, config))
     findings: list[Finding] = []
     ran: set[str] = set()
+    skipped: dict[str, list[str]] = {}
     for position, rule, rule_ctx in _selected_runs(config, pack, ctx):
+        if rule.lacks_vocabulary():
+            codes = skipped.setdefault(rule.id, [])
+            if rule.language.code not in codes:
+                codes.append(rule.language.code)
+            continue  # it could only stay silent; language.partial says so below
         done = ahead.get(position) if ahead is not None else None
         findings.extend(done if done is not None else _run_rule(rule, rule_ctx, document, config))
         ran.add(rule.id)
+    findings.extend(_partial(document, config, skipped))
     findings, used = suppress(findings, document.directives)
     if document.directives:
         findings.extend(_directive_findings(document, config, used, ran))
@@ -346,6 +371,35 @@ def _unsupported(document: Document, config: Config) -> list[Finding]:
             document.path,
             f"this document's language ({code}) has no policylint language pack (available: {known}); "
             "language-specific rules were skipped. Set `language` in the config to force one.",
+        )
+    ]
+
+
+def _partial(document: Document, config: Config, skipped: Mapping[str, list[str]]) -> list[Finding]:
+    """One ``language.partial`` note naming the rules skipped for want of vocabulary, if any.
+
+    A rule whose language pack lacks its words finds nothing; without this note a document in
+    that language would look cleaner than its English translation.
+    """
+    if not skipped:
+        return []
+    spec = catalog_for(config).rules.get("language.partial")
+    if (spec is not None and not is_selected(spec, config)) or any(
+        _matches(p, "language.partial") for p in _per_file_ignored(document.path, config)
+    ):
+        return []
+    codes = sorted({code for langs in skipped.values() for code in langs})
+    names = ", ".join(sorted(skipped))
+    rules = "1 rule that applies" if len(skipped) == 1 else f"{len(skipped)} rules that apply"
+    return [
+        system_finding(
+            "language.partial",
+            config,
+            document.path,
+            f"the language pack for {', '.join(codes)} has no vocabulary for {rules} here, "
+            f"so they were skipped: {names}. "
+            "`policylint rules --language CODE` lists them; add their words under "
+            '[rules."<rule id>"] in a language pack to check them.',
         )
     ]
 

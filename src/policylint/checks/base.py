@@ -207,6 +207,11 @@ class RuleKind:
     Params: ClassVar[type[BaseModel]] = NoParams
     #: Keys of ``Params`` that language packs supply (``[rules."<id>"]`` in rules/lang/*.toml).
     language_keys: ClassVar[tuple[str, ...]] = ()
+    #: Keys of ``Params`` that hold the words the rule reads text with (term lists, phrases,
+    #: channel words). When a language gives none of them, the rule cannot judge a document in
+    #: it and finds nothing: :meth:`lacks_vocabulary` says so, ``policylint rules --language``
+    #: lists it, and a run reports ``language.partial`` rather than skipping it in silence.
+    vocabulary_keys: ClassVar[tuple[str, ...]] = ()
     #: How the rule runs on a document whose sections are in different languages:
     #: "document" (the default) judges the document as a whole and runs once, over all of it, in
     #: the document's language; "section" judges text where it stands (words, sentences, dates)
@@ -234,6 +239,15 @@ class RuleKind:
     def scope(self) -> str:
         """``language_scope``, which a kind may decide from its parameters."""
         return self.language_scope
+
+    def lacks_vocabulary(self) -> bool:
+        """True when the rule's language supplies none of its :attr:`vocabulary_keys`.
+
+        Such a rule can only stay silent (English words on a Danish page would be noise), and
+        silence must not pass for a clean result: the engine reports it as ``language.partial``.
+        """
+        keys = self.vocabulary_keys
+        return bool(keys) and not any(getattr(self.params, key, None) for key in keys)
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -101,6 +101,18 @@ class PeriodsParams(PeriodVocabulary):
         default_factory=list,
         description="Words before the event a period counts from (30 days after cancellation).",
     )
+    anchor_nouns_only: bool = Field(
+        default=False,
+        description="Only a capitalised phrase can be the event a period counts from, in languages that "
+        "capitalise nouns: 'nach Eingang der Rücksendung' is an event, 'nach der Lieferung zurückgeben' is not.",
+    )
+    after_gap_words: int = Field(
+        default=0,
+        ge=0,
+        le=6,
+        description="Words that may stand between a period and a phrase after it, for languages that put "
+        "the verb last (innerhalb von 30 Tagen nach der Lieferung zurückgeben); no comma between.",
+    )
 
 
 _PERIOD_KEYS = (
@@ -110,6 +122,8 @@ _PERIOD_KEYS = (
     "not_after",
     "after_links",
     "anchor_words",
+    "anchor_nouns_only",
+    "after_gap_words",
 )
 
 
@@ -161,7 +175,9 @@ def find_commitments(document: Document, params: PeriodsParams) -> list[Commitme
         marks = [
             (m.start(), m.end(), phrase_class.get(" ".join(m.group(0).lower().split()), ""))
             for m in cues.finditer(text)
-            if anchor is None or not anchor.search(text, max(0, m.start() - 40), m.start())
+            if anchor is None
+            or (params.anchor_nouns_only and not m.group(0)[:1].isupper())
+            or not anchor.search(text, max(0, m.start() - 40), m.start())
         ]
         starts = [m[0] for m in marks]
         ends = [m[1] for m in marks]
@@ -174,9 +190,9 @@ def find_commitments(document: Document, params: PeriodsParams) -> list[Commitme
             previous_end = period.end
             if after_not is not None and after_not.match(text, period.end):
                 continue
-            cls = _class_after(text, period, marks, starts, links, sentence) or _class_before(
-                period, marks, ends, floor
-            )
+            cls = _class_after(
+                text, period, marks, starts, links, sentence, params.after_gap_words
+            ) or _class_before(period, marks, ends, floor)
             if not cls:
                 continue
             qualified = period.is_range or (
@@ -205,14 +221,19 @@ def _class_after(
     starts: Sequence[int],
     links: re.Pattern[str] | None,
     sentence: tuple[int, int],
+    gap_words: int = 0,
 ) -> str:
-    """A phrase glued after the period: "30-day return", "14 days to withdraw"."""
+    """A phrase glued after the period: "30-day return", "14 days to withdraw"; or, in a language
+    that puts the verb last, up to ``gap_words`` words after it ("30 Tagen nach der Lieferung
+    zurückgeben"), with no comma or other period between."""
     i = bisect_left(starts, period.end)
     if i >= len(marks) or marks[i][0] >= sentence[1]:
         return ""
     start, _, cls = marks[i]
     gap = text[period.end : start]
     if re.fullmatch(r"\s*-?\s*", gap) or (links is not None and links.fullmatch(gap)):
+        return cls
+    if gap_words and re.fullmatch(rf"(?:\s+[^\W\d]+){{0,{gap_words}}}\s+", gap):
         return cls
     return ""
 
@@ -234,12 +255,13 @@ class ConsistentPeriods(RuleKind):
     uses_nlp = False
     Params = PeriodsParams
     language_keys = _PERIOD_KEYS
+    vocabulary_keys = _PERIOD_KEYS
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, PeriodsParams)
-        if not ctx.vocabulary(self.id):
-            return  # no vocabulary for this language: stay silent rather than guess
+        if self.lacks_vocabulary():
+            return  # no vocabulary for this language: stay silent (reported as language.partial)
         key = "consistency.commitments:" + params.model_dump_json(exclude={"classes"})
         found = ctx.memo(key, lambda: find_commitments(ctx.document, params))
         for cls, label in params.classes.items():
@@ -314,12 +336,13 @@ class ConsistentDates(RuleKind):
     uses_nlp = False
     Params = DatesParams
     language_keys = ("history_titles", "history_phrases", "effective_words", "updated_words")
+    vocabulary_keys = language_keys
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, DatesParams)
-        if not ctx.vocabulary(self.id):
-            return
+        if self.lacks_vocabulary():
+            return  # no vocabulary for this language: stay silent (reported as language.partial)
         found = ctx.memo("effective_dates", lambda: effective_dates(ctx.document, ctx.language.dates))
         if len(found) < 2:
             return
@@ -423,12 +446,13 @@ class ConsistentContacts(RuleKind):
     uses_nlp = False
     Params = ContactsParams
     language_keys = ("role_groups", "topic_words", "contact_phrases")
+    vocabulary_keys = language_keys
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, ContactsParams)
-        if not ctx.vocabulary(self.id):
-            return
+        if self.lacks_vocabulary():
+            return  # no vocabulary for this language: stay silent (reported as language.partial)
         emails = ctx.memo(
             "consistency.emails",
             lambda: extract_emails(ctx.document),

@@ -160,12 +160,14 @@ _URL = re.compile(r"(?<![\w@/])(?:https?://|www\.)[^\s<>\[\]\"'`]+", re.IGNORECA
 _URL_TRAILING = ".,;:!?'\"’”"
 
 # Digit groups that may be a phone number; which ones really are is decided by _phone_form.
+# A group after the first may have up to 8 digits: German and Croatian numbers are often written
+# as area code and one subscriber group ("030 1234567", "+49 30 12345678").
 _SEP = r"[ \u00a0.\-]"
 _PHONE_CANDIDATE = re.compile(
     r"(?<![\w+@/#.,:%$€£¥\-])"
     rf"(?:\+\s?\d{{1,3}}{_SEP}?(?:\(\s?0\s?\){_SEP}?)?)?"
     rf"(?:\(\d{{1,5}}\){_SEP}?)?"
-    rf"\d{{1,5}}(?:{_SEP}\d{{1,5}}){{0,6}}"
+    rf"\d{{1,5}}(?:{_SEP}\d{{1,8}}){{0,6}}"
     r"(?![\w@]|[.,:/\-]\d)"
 )
 _GROUPS = re.compile(r"\d+")
@@ -825,6 +827,13 @@ class PeriodVocabulary(BaseModel):
     number_words: dict[str, float] = Field(default_factory=dict, description="Number word -> value.")
     business_words: list[str] = Field(default_factory=list, description="business, working (days).")
     calendar_words: list[str] = Field(default_factory=list, description="calendar (days).")
+    business_units: list[str] = Field(
+        default_factory=list,
+        description="Units that are business days in one word (Werktage, hverdage, tööpäeva); also in units.",
+    )
+    range_words: list[str] = Field(
+        default_factory=list, description="Words between two numbers of a range (3 to 5 days, 3 bis 5 Tage)."
+    )
 
     @field_validator("units")
     @classmethod
@@ -840,6 +849,8 @@ class PeriodVocabulary(BaseModel):
             tuple(sorted((k.lower(), v) for k, v in self.number_words.items())),
             tuple(self.business_words),
             tuple(self.calendar_words),
+            tuple(w.lower() for w in self.business_units),
+            tuple(self.range_words),
         )
 
 
@@ -863,17 +874,19 @@ class Period:
 
 @lru_cache(maxsize=32)
 def _period_pattern(key: tuple[object, ...]) -> re.Pattern[str] | None:
-    units, numbers, business, calendar = key
+    units, numbers, business, calendar, _, ranges = key
     assert isinstance(units, tuple) and isinstance(numbers, tuple)
-    assert isinstance(business, tuple) and isinstance(calendar, tuple)
+    assert isinstance(business, tuple) and isinstance(calendar, tuple) and isinstance(ranges, tuple)
     if not units:
         return None
     number = r"\d+(?:[.,]\d+)?"
     if numbers:
         number += "|" + _alternation(k for k, _ in numbers)
     quals = _alternation([*business, *calendar])
+    # A range word ("to", "bis", "do") is a word of its own; a dash may stand without spaces.
+    joins = r"\s*[-–—]\s*" + (r"|\s+(?:" + _alternation(ranges) + r")\s+" if ranges else "")
     return re.compile(
-        rf"(?<![\w.,])(?P<num>{number})(?:\s*(?:-|–|—|to)\s*(?P<num2>{number}))?"
+        rf"(?<![\w.,])(?P<num>{number})(?:(?:{joins})(?P<num2>{number}))?"
         r"(?:\s*\([\w\s-]{1,20}\))?"
         rf"(?:\s+|\s*-\s*)(?:(?P<qual>{quals})(?:\s+|\s*-\s*))?"
         rf"(?P<unit>{_alternation(k for k, _ in units)})(?!\w)",
@@ -882,12 +895,19 @@ def _period_pattern(key: tuple[object, ...]) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=32)
-def _period_words(key: tuple[object, ...]) -> tuple[dict[str, float], frozenset[str]]:
-    """Number words and business-day words of a vocabulary, lowercased (see PeriodVocabulary.key)."""
+def _period_words(key: tuple[object, ...]) -> tuple[dict[str, float], frozenset[str], frozenset[str]]:
+    """Number words, business-day words and business-day units of a vocabulary, lowercased
+    (see PeriodVocabulary.key)."""
     numbers_items = key[1]
     business_words = key[2]
+    business_units = key[4]
     assert isinstance(numbers_items, tuple) and isinstance(business_words, tuple)
-    return dict(numbers_items), frozenset(str(w).lower() for w in business_words)
+    assert isinstance(business_units, tuple)
+    return (
+        dict(numbers_items),
+        frozenset(str(w).lower() for w in business_words),
+        frozenset(str(w).lower() for w in business_units),
+    )
 
 
 @lru_cache(maxsize=32)
@@ -921,13 +941,14 @@ def find_periods(text: str, vocab: PeriodVocabulary) -> list[Period]:
     pattern = _period_pattern(key)
     if pattern is None or not _may_have_unit(text, key):
         return []
-    numbers, business = _period_words(key)
+    numbers, business, business_units = _period_words(key)
     periods: list[Period] = []
     for match in pattern.finditer(text):
         value = _number(match.group("num2") or match.group("num"), numbers)
         if value is None:
             continue
-        unit = vocab.units.get(match.group("unit").lower())
+        unit_word = match.group("unit").lower()
+        unit = vocab.units.get(unit_word)
         if unit is None:
             continue
         qual = (match.group("qual") or "").lower()
@@ -938,7 +959,7 @@ def find_periods(text: str, vocab: PeriodVocabulary) -> list[Period]:
                 text=match.group(0),
                 amount=value,
                 hours=value * unit,
-                business=" ".join(qual.split()) in business,
+                business=" ".join(qual.split()) in business or unit_word in business_units,
                 is_range=match.group("num2") is not None,
             )
         )
@@ -986,12 +1007,13 @@ class ContactChannels(RuleKind):
     uses_nlp = False
     Params = ContactChannelsParams
     language_keys = _CHANNEL_KEYS
+    vocabulary_keys = _CHANNEL_KEYS
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, ContactChannelsParams)
-        if not ctx.vocabulary(self.id):
-            return  # no vocabulary for this language: stay silent rather than guess
+        if self.lacks_vocabulary():
+            return  # no vocabulary for this language: stay silent (reported as language.partial)
         vocab = _vocab(params)
         present = ctx.memo(
             "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
@@ -1094,12 +1116,13 @@ class ContactSectionChannel(RuleKind):
     uses_nlp = False
     Params = ContactSectionChannelParams
     language_keys = _CHANNEL_KEYS
+    vocabulary_keys = _CHANNEL_KEYS
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, ContactSectionChannelParams)
-        if not ctx.vocabulary(self.id):
-            return  # no vocabulary for this language: stay silent rather than guess
+        if self.lacks_vocabulary():
+            return  # no vocabulary for this language: stay silent (reported as language.partial)
         vocab = _vocab(params)
         present = ctx.memo(
             "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
@@ -1138,6 +1161,10 @@ class ResponseTimeParams(PeriodVocabulary):
     commitment_words: list[str] = Field(
         default_factory=list, description="Words that turn a period into a limit: within, no later than."
     )
+    commitment_words_after: list[str] = Field(
+        default_factory=list,
+        description="Words right after a period that make it a limit, in languages that put them there (jooksul).",
+    )
     fixed_commitments: list[str] = Field(
         default_factory=list, description="Concrete times without a number: same day, next business day."
     )
@@ -1154,6 +1181,7 @@ _RESPONSE_KEYS = (
     *PeriodVocabulary.model_fields,
     "triggers",
     "commitment_words",
+    "commitment_words_after",
     "fixed_commitments",
     "response_words",
 )
@@ -1172,12 +1200,13 @@ class ResponseTime(RuleKind):
     uses_nlp = False
     Params = ResponseTimeParams
     language_keys = _RESPONSE_KEYS
+    vocabulary_keys = _RESPONSE_KEYS
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
         assert isinstance(params, ResponseTimeParams)
-        if not ctx.vocabulary(self.id):
-            return  # no vocabulary for this language: stay silent rather than guess
+        if self.lacks_vocabulary():
+            return  # no vocabulary for this language: stay silent (reported as language.partial)
         present = ctx.memo(
             "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
         )
@@ -1215,18 +1244,36 @@ def commitments(text: str, params: ResponseTimeParams) -> list[tuple[int, int]]:
 
 def _commitments(text: str, periods: PeriodVocabulary, params: ResponseTimeParams) -> list[tuple[int, int]]:
     limit = _maybe(params.commitment_words)
+    after = _maybe(params.commitment_words_after)
     found: list[tuple[int, int]] = []
-    if limit is not None:
+    if limit is not None or after is not None:
         for period in find_periods(text, periods):
-            before = text[max(0, period.start - 40) : period.start]
-            for match in limit.finditer(before):
-                if not before[match.end() :].strip(" \u00a0"):
-                    found.append((period.start - len(before) + match.start(), period.end))
-                    break
+            span = _limited(text, period, limit, after)
+            if span is not None:
+                found.append(span)
     fixed = _maybe(params.fixed_commitments)
     if fixed is not None and _may_match(_folded(text), _cached_needles(tuple(params.fixed_commitments))):
         found.extend(m.span() for m in fixed.finditer(text))
     return sorted(found)
+
+
+def _limited(
+    text: str, period: Period, before: re.Pattern[str] | None, after: re.Pattern[str] | None
+) -> tuple[int, int] | None:
+    """The range of a period with its limit word, when one stands right before it ("within 2
+    days") or, in languages that put it there, right after it ("2 päeva jooksul"); else None."""
+    if before is not None:
+        window = text[max(0, period.start - 40) : period.start]
+        for match in before.finditer(window):
+            if not window[match.end() :].strip(" \u00a0"):
+                return period.start - len(window) + match.start(), period.end
+    if after is not None:
+        gap = re.match(r"[ \u00a0]+", text[period.end :])
+        if gap is not None:
+            limit = after.match(text, period.end + gap.end())
+            if limit is not None:
+                return period.start, limit.end()
+    return None
 
 
 @lru_cache(maxsize=64)

@@ -105,6 +105,7 @@ class Substitution(RuleKind):
     language_scope = "section"
     Params = SubstitutionParams
     language_keys = ("terms", "exceptions")
+    vocabulary_keys = ("terms",)
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
@@ -241,6 +242,7 @@ class Phrase(RuleKind):
         "subject_markers",
         "grant_words",
     )
+    vocabulary_keys = ("phrases",)
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
@@ -433,6 +435,7 @@ class Conditional(RuleKind):
         "region_evidence",
         "separator",
     )
+    vocabulary_keys = ("triggers",)
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
         params = self.params
