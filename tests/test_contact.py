@@ -325,7 +325,12 @@ def test_the_two_channel_rules_share_one_vocabulary(lang: str) -> None:
     """The extractor's vocabulary is listed under both rules in each pack: the copies must not drift."""
     pack = CATALOG.languages[lang]
     first = {k: v for k, v in pack.rules["contact.too-few-channels"].items() if k != "message"}
-    second = {k: v for k, v in pack.rules["contact.no-concrete-channel"].items() if k != "message"}
+    # other_party_titles is the second rule's own (headings about reaching a regulator).
+    second = {
+        k: v
+        for k, v in pack.rules["contact.no-concrete-channel"].items()
+        if k not in ("message", "other_party_titles")
+    }
     assert {k: v for k, v in first.items() if k != "min_channels"} == second
     assert set(second) == set(ChannelVocabulary.model_fields)
     assert set(ContactChannelsParams.model_fields) - set(first) == {"min_channels"}
@@ -348,14 +353,14 @@ def test_a_language_pack_without_contact_vocabulary_gets_a_note_not_findings(tmp
         encoding="utf-8",
     )
     text = "# Service\n\n## Contact\n\nhelp@shop.example\n"
-    config = Config(language="fr", rule_paths=[tmp_path], today=TODAY)
+    config = Config(language="fr", rule_paths=[tmp_path], today=TODAY, profile="customer-service")
     report = check_text(text, "markdown", config)
     assert [f.rule for f in report.findings if f.rule.startswith("contact.")] == []
     (note,) = [f for f in report.findings if f.rule == "language.partial"]
     assert note.severity == "info" and note.line == 1
     assert "contact.too-few-channels" in note.message and "contact.no-concrete-channel" in note.message
     # The same words in English: the rules run and the note is gone.
-    english = check_text(text, "markdown", Config(language="en", today=TODAY))
+    english = check_text(text, "markdown", Config(language="en", today=TODAY, profile="customer-service"))
     assert "contact.too-few-channels" in {f.rule for f in english.findings}
     assert "language.partial" not in {f.rule for f in english.findings}
 
@@ -414,3 +419,33 @@ def test_corpus_run(corpus: Path) -> None:
     assert any(f["path"].endswith("basecamp/refund__index.md") for f in too_few)
     # Judged by reading: no corpus document states a commitment two different ways.
     assert [f for f in findings if f["rule"].startswith("consistency.")] == []
+
+
+# --- judged false positives of the 2026-12 before-sample (bench/judged/2026-12-before.json) ---
+
+
+def test_an_irish_eircode_address_is_a_postal_channel() -> None:
+    assert ("postal", "Dublin 4, D04 X2K5") in [
+        (k, t[-18:]) for k, t in kinds("Merrion Road, Dublin 4, D04 X2K5")
+    ]
+
+
+def test_contact_items_flattened_to_the_sections_level_count() -> None:
+    text = (
+        "# Privacy Policy\n\n## Contact Us\n\nYou can reach us in the following ways:\n\n"
+        "## Online:\n\nUse our [form](https://example.com/help/ask) or [live chat](https://example.com/chat).\n\n"
+        "## By Mail:\n\nExample Ltd, 12 Main Street, Dublin 2, D02 X285, Ireland\n"
+    )
+    assert rules(text, "contact.no-concrete-channel") == []
+    # Without the colon the next headings are sections of their own, and the finding stays.
+    alone = text.replace("following ways:", "following ways.")
+    assert [r for r, _, _ in rules(alone, "contact.no-concrete-channel")] == ["contact.no-concrete-channel"]
+
+
+def test_a_section_about_reaching_a_regulator_is_not_the_business_contact_section() -> None:
+    text = (
+        "# Privacy Policy\n\n## Contacting your Supervisory Authority\n\n"
+        "You can always raise a concern with the supervisory authority where you live.\n\n"
+        "## Contact us\n\nEmail privacy@example.com or write to 12 Main Street, Springfield, IL 62701.\n"
+    )
+    assert rules(text, "contact.no-concrete-channel") == []

@@ -185,6 +185,8 @@ _POSTCODES = (
     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"),
     # Canadian postal code: "K1A 0B1".
     re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"),
+    # Irish Eircode: "D04 X2K5".
+    re.compile(r"\b(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s?[0-9AC-FHKNPRTV-Y]{4}\b"),
     # Country-prefixed European postcode and town: "DK-1050 København", "CH-8001 Zürich".
     re.compile(r"\b[A-Z]{1,2}-\d{4,5}\s+[A-ZÀ-ÞČĆŠŽĐ][^\W\d_]+"),
 )
@@ -1100,7 +1102,11 @@ def _first_invitation(document: Document, vocab: ChannelVocabulary) -> tuple[Sec
 
 
 class ContactSectionChannelParams(ChannelVocabulary):
-    pass
+    other_party_titles: list[str] = Field(
+        default_factory=list,
+        description="Words of a heading about reaching someone else (a supervisory authority, an "
+        "ombudsman): such a section is not the business's own contact section.",
+    )
 
 
 class ContactSectionChannel(RuleKind):
@@ -1115,7 +1121,7 @@ class ContactSectionChannel(RuleKind):
     kind = "contact-section-channel"
     uses_nlp = False
     Params = ContactSectionChannelParams
-    language_keys = _CHANNEL_KEYS
+    language_keys = (*_CHANNEL_KEYS, "other_party_titles")
     vocabulary_keys = _CHANNEL_KEYS
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
@@ -1128,9 +1134,13 @@ class ContactSectionChannel(RuleKind):
             "kinds_present", lambda: kinds_present(ctx.document, ctx.language, ctx.section_packs)
         )
         sure = {id(s) for s in sections_of(present, ("contact",), 1.0)}
+        others = (
+            phrase_pattern(params.other_party_titles, open_end=True) if params.other_party_titles else None
+        )
         channels: list[Channel] | None = None
         reported: set[int] = set()
-        for section in ctx.document.sections():
+        sections = list(ctx.document.sections())
+        for index, section in enumerate(sections):
             is_contact = id(section) in sure
             if not is_contact or section.heading is None or is_document_title(section):
                 continue  # the document's title: whether the document has channels is too-few's job
@@ -1138,13 +1148,36 @@ class ContactSectionChannel(RuleKind):
                 continue  # an empty section: sections.empty-section says so
             if any(id(a) in reported for a in _ancestors(section)):
                 continue
+            if others is not None and others.search(section.title):
+                continue  # how to reach a regulator or an ombudsman, not the business
             if channels is None:
                 channels = document_channels(ctx, vocab)
-            inside = channels_in(section, channels)
+            parts = (section, *_flattened_items(section, sections, index))
+            inside = [c for part in parts for c in channels_in(part, channels)]
             if any(c.kind in CONCRETE_KINDS for c in inside):
                 continue
             reported.add(id(section))
             yield self.section_hit(section, title=section.title)
+
+
+#: Headings this short that follow a section ending in a colon are the items of its list.
+_ITEM_TITLE_WORDS = 4
+
+
+def _flattened_items(section: Section, sections: Sequence[Section], index: int) -> list[Section]:
+    """The sections that continue ``section`` although they stand at its level: "Contact us: you
+    can reach us in the following ways:" followed by "Online:" and "By Mail:" headings (web pages
+    exported to Markdown flatten such lists). Only short headings after a text that ends in a
+    colon count."""
+    texts = [b.text.strip() for b in section.blocks if b.text.strip()]
+    if not texts or not texts[-1].endswith(":"):
+        return []
+    items: list[Section] = []
+    for following in sections[index + 1 :]:
+        if following.level != section.level or len(following.title.split()) > _ITEM_TITLE_WORDS:
+            break
+        items.append(following)
+    return items
 
 
 def _ancestors(section: Section) -> Iterator[Section]:

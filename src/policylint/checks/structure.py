@@ -49,17 +49,35 @@ class RequiredSection(RuleKind):
 
 
 class EmptySection(RuleKind):
-    """Reports a heading with nothing under it: a placeholder someone forgot to fill in."""
+    """Reports a heading with nothing under it: a placeholder someone forgot to fill in.
+
+    A heading followed at once by another heading of the same level is not always a gap: it may
+    be a group heading whose subsections were flattened to its level (common in exported web
+    pages), or an entry of a table of contents. Such a heading is reported as info. It is a
+    warning when nothing at all follows it in its part of the document (the next heading is of a
+    higher level, or there is none), or when a comment stands in for the text (the guidance notes
+    of a `policylint init` skeleton).
+    """
 
     kind = "empty-section"
     uses_nlp = False
     language_scope = "section"  # said in the section's language
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
-        for section in ctx.document.sections():
+        sections = list(ctx.document.sections())
+        source = ctx.document.source
+        for index, section in enumerate(sections):
             if section.children or any(b.text.strip() for b in section.blocks):
                 continue
-            yield self.section_hit(section, title=section.title)
+            following = sections[index + 1] if index + 1 < len(sections) else None
+            sure = following is None or following.level < section.level
+            if not sure and section.heading is not None and following is not None and following.heading:
+                between = source[section.heading.source_end : following.heading.source_start]
+                sure = "<!--" in between
+            hit = self.section_hit(section, title=section.title)
+            if not sure:
+                hit.at_most = Severity.INFO
+            yield hit
 
 
 class MissingPart(RuleKind):
