@@ -234,3 +234,37 @@ def test_the_commitment_vocabulary_is_shared_by_both_period_rules(lang: str) -> 
     rules = CATALOG.languages[lang].rules
     assert rules["consistency.return-window"] == rules["consistency.refund-timing"]
     assert rules["consistency.return-window"]["commitments"]["return-window"]
+
+
+def test_take_effect_in_a_sentence_is_an_effective_date_not_an_update() -> None:
+    """LinkedIn's developer terms: 'Last revised on 13 December 2022' and 'these updated Terms take
+    effect on 13 January 2023' are two different facts (judged false positive, 2026-12)."""
+    text = (
+        "# Developer Terms\n\nLast revised on December 13, 2022.\n\n"
+        "For existing developers, these updated Terms take effect on January 13, 2023.\n"
+    )
+    assert findings(text, "consistency.effective-date") == []
+
+
+def test_a_bundled_addendum_with_its_own_date_is_info() -> None:
+    """A file that bundles an addendum ('This Data Transfer Addendum is effective from …') holds
+    dates of several documents: which governs what cannot be told, so it is said as info."""
+    text = (
+        "# Data Processing Terms\n\nEffective Date: August 23, 2025\n\nText.\n\n"
+        "## Data Transfer Addendum\n\nThis Data Transfer Addendum is effective from 7 September 2023.\n"
+    )
+    report = check_text(
+        text,
+        "markdown",
+        Config(select=["consistency.effective-date"], today=TODAY, default_profile="customer-service"),
+    )
+    assert [(f.rule, f.severity.value) for f in report.findings] == [("consistency.effective-date", "info")]
+    plain = text.replace("This Data Transfer Addendum is effective from", "This policy is effective from")
+    report = check_text(
+        plain,
+        "markdown",
+        Config(select=["consistency.effective-date"], today=TODAY, default_profile="customer-service"),
+    )
+    assert [(f.rule, f.severity.value) for f in report.findings] == [
+        ("consistency.effective-date", "warning")
+    ]

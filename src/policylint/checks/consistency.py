@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..dates import EffectiveDate, effective_dates
 from ..document import Block, BlockRole, Document, Section
+from ..findings import Severity
 from .base import CheckContext, Hit, RuleKind
 from .contact import (
     Channel,
@@ -313,6 +314,11 @@ class DatesParams(BaseModel):
     updated_words: list[str] = Field(
         default_factory=list, description="Markers of the date a policy was last changed."
     )
+    instrument_words: list[str] = Field(
+        default_factory=list,
+        description="Names of documents bundled into a policy (addendum, annex, schedule): a date "
+        "given for one ('This Data Transfer Addendum is effective from …') is that document's own.",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +341,13 @@ class ConsistentDates(RuleKind):
     kind = "consistent-dates"
     uses_nlp = False
     Params = DatesParams
-    language_keys = ("history_titles", "history_phrases", "effective_words", "updated_words")
+    language_keys = (
+        "history_titles",
+        "history_phrases",
+        "effective_words",
+        "updated_words",
+        "instrument_words",
+    )
     vocabulary_keys = language_keys
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
@@ -350,8 +362,12 @@ class ConsistentDates(RuleKind):
         history = phrase_pattern(params.history_phrases, open_end=True) if params.history_phrases else None
         effective = phrase_pattern(params.effective_words, open_end=True) if params.effective_words else None
         updated = phrase_pattern(params.updated_words, open_end=True) if params.updated_words else None
+        instruments = (
+            phrase_pattern(params.instrument_words, open_end=True) if params.instrument_words else None
+        )
         source = ctx.document.source
         kept: list[_Dated] = []
+        bundle = False
         for item in found:
             if titles is not None and item.section is not None and _in_history(item.section, titles):
                 continue
@@ -360,6 +376,9 @@ class ConsistentDates(RuleKind):
             before = re.sub(r"[_\-]", " ", before)
             if history is not None and history.search(before):
                 continue
+            # "This Data Transfer Addendum is effective from …": the file bundles documents with
+            # dates of their own, and which date governs what cannot be told from the text.
+            bundle = bundle or (instruments is not None and instruments.search(before) is not None)
             role = _role(before, effective, updated)
             if not role and item.section is not None:
                 role = _role(item.section.title, effective, updated)
@@ -374,6 +393,7 @@ class ConsistentDates(RuleKind):
             flagged.append(later.item.date.isoformat())
             first = earlier[0]
             yield Hit(
+                at_most=Severity.INFO if bundle else None,
                 fields={
                     "date": later.item.text,
                     "other": first.item.text,
