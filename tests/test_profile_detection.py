@@ -209,3 +209,26 @@ def test_a_month_only_date_is_as_new_as_the_months_last_day() -> None:
     assert _date_findings("# Privacy Policy\n\nLast updated: November 2025\n\nText.\n") == [
         ("dates.stale-effective-date", "warning")
     ]
+
+
+def test_plain_language_advice_is_owed_to_consumers() -> None:
+    """Legalese in developer terms or a data-processing agreement (written for businesses) is
+    advice: info, not a warning (judged debatable or wrong on Meta's and LinkedIn's terms)."""
+    body = "\n\nThe developer shall keep the keys secret, notwithstanding any other term herein.\n"
+    select = {"select": ["jargon.legalese"], "today": "2026-12-06"}
+    consumer = check_text("# Terms of Service" + body, config=select)
+    business = check_text("# Developer Terms" + body, config=select)
+    assert {f.severity.value for f in consumer.findings} == {"warning"}
+    assert {f.severity.value for f in business.findings} == {"info"}
+    assert len(consumer.findings) == len(business.findings) == 3
+
+
+def test_a_notice_that_supplements_another_policy_leaves_parts_to_it() -> None:
+    text = "# Thunderbird Privacy Notice\n\nWe collect crash reports. We also adhere to the Mozilla Privacy Policy.\n"
+    report = check_text(text, config={"select": ["sections.missing-part"], "today": "2026-12-06"})
+    assert report.findings and {f.severity.value for f in report.findings} == {"info"}
+    alone = check_text(
+        text.replace(" We also adhere to the Mozilla Privacy Policy.", ""),
+        config={"select": ["sections.missing-part"], "today": "2026-12-06"},
+    )
+    assert {f.severity.value for f in alone.findings} == {"warning"}

@@ -26,7 +26,7 @@ from .classify import classify_document
 from .config import Config, did_you_mean, unknown_language
 from .document import Document
 from .errors import ConfigError, RulePackError
-from .findings import FileReport, Finding, SectionInfo
+from .findings import FileReport, Finding, SectionInfo, Severity
 from .language import assign_section_languages, detect_language, section_languages
 from .packs import Catalog, LanguagePack, RuleSpec, load_catalog
 from .parsers import parse
@@ -422,9 +422,14 @@ def _run_rule(rule: RuleKind, ctx: CheckContext, document: Document, config: Con
     """One rule's findings on ``document`` (``ctx`` may be a view of one language's part of it);
     a crash becomes an ``internal.rule-error`` finding."""
     findings: list[Finding] = []
+    # Plain-language advice is owed to consumers: in developer terms or a data-processing
+    # agreement, written for businesses, it is at most info.
+    advice = rule.spec.for_consumers and ctx.profile is not None and ctx.profile.audience != "consumers"
     try:
         with TIMINGS.timed(rule_label(rule.id)):
             for hit in rule.check(ctx):
+                if advice:
+                    hit.at_most = Severity.INFO
                 findings.append(_hit_to_finding(hit, rule, document, config))
     except Exception as exc:  # a rule must never take the file's other findings down with it
         log.debug("rule %s crashed on %s", rule.id, document.path, exc_info=True)

@@ -16,7 +16,7 @@ import json
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -63,6 +63,9 @@ class RuleSpec(BaseModel):
     regions: list[str] | None = None
     #: Document profiles the rule applies to (None: every profile).
     profiles: list[str] | None = None
+    #: Plain-language advice owed to consumers: in a document written for businesses or
+    #: officials (a profile whose ``audience`` is not ``consumers``), at most ``info``.
+    for_consumers: bool = False
     pack: str = ""
 
     @property
@@ -287,6 +290,10 @@ class ProfileSpec(BaseModel):
     #: terms, business agreements…) or whose kind is unknown: rules whose duty is owed to
     #: customers (a dated, yearly reviewed policy) are then advice, at most ``info``.
     customer_facing: bool = True
+    #: Who reads the document: ``consumers`` (the default), ``businesses`` (developer terms, a
+    #: data-processing agreement, advertising rules) or ``officials`` (law-enforcement guidance).
+    #: Rules marked ``for_consumers`` (plain language, readability) are advice elsewhere.
+    audience: Literal["consumers", "businesses", "officials"] = "consumers"
     pack: str = ""
 
 

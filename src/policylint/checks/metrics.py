@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..document import Block, BlockRole, Section
+from ..findings import Severity
 from ..readability import METRIC_LABELS, Counts, raw_count, score_counts, total
 from .base import CheckContext, Hit, RuleKind
 
@@ -44,6 +45,13 @@ class ReadabilityParams(BaseModel):
     min_words: int = Field(default=100, ge=0, description="Texts shorter than this are not scored.")
     limits: dict[str, float] = Field(
         default_factory=dict, description="Limit per metric name (e.g. {lix = 50}), overriding max_grade."
+    )
+    warn_factor: float = Field(
+        default=1.0,
+        ge=1.0,
+        le=3.0,
+        description="A score above the limit but below limit x warn_factor is at most info: a reader "
+        "does not notice grade 10.2 against a limit of 10, and the formulas are not that precise.",
     )
 
 
@@ -102,10 +110,13 @@ class Readability(RuleKind):
                     "value": result.value,
                     "limit": limit,
                 }
+                at_most = Severity.INFO if result.value < limit * params.warn_factor else None
                 if params.scope == "document" or section.level == 0:
-                    yield Hit(fields=fields, section=None if section.level == 0 else section)
+                    yield Hit(fields=fields, section=None if section.level == 0 else section, at_most=at_most)
                 else:
-                    yield self.section_hit(section, **fields)
+                    hit = self.section_hit(section, **fields)
+                    hit.at_most = at_most
+                    yield hit
 
 
 def _word_prefix_sums(doc: Any) -> Any:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..classify import kinds_present
 from ..config import SECTION_KINDS
 from ..findings import Severity
 from ..profiles import find_parts, required_kinds, required_parts
 from .base import CheckContext, Hit, RuleKind
+from .contact import phrase_pattern
 
 
 class RequiredSectionParams(BaseModel):
@@ -80,16 +81,41 @@ class EmptySection(RuleKind):
             yield hit
 
 
+class MissingPartParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    supplement_phrases: list[str] = Field(
+        default_factory=list,
+        description="Wording of a notice that supplements another policy ('We also adhere to the "
+        "Mozilla Privacy Policy', 'This section only applies to California residents'): such a "
+        "notice may leave parts to the policy it supplements.",
+    )
+
+
 class MissingPart(RuleKind):
-    """Reports each part the document's profile requires that the document never addresses."""
+    """Reports each part the document's profile requires that the document never addresses.
+
+    A notice that says it supplements another policy (a product's privacy notice under the
+    company's privacy policy, a state-law supplement) may leave parts to that policy, which is
+    often not in the same repository: its missing parts are said as info.
+    """
 
     kind = "profile-part"
     uses_nlp = False
+    Params = MissingPartParams
+    language_keys = ("supplement_phrases",)
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
+        params = self.params
+        assert isinstance(params, MissingPartParams)
         parts = required_parts(ctx.profile)
         if not parts:
             return
+        supplement = (
+            phrase_pattern(params.supplement_phrases, open_end=True).search(ctx.document.text()) is not None
+            if params.supplement_phrases
+            else False
+        )
         found = find_parts(ctx.document, ctx.language, parts, ctx.section_packs)
         label = ctx.language.profile_label(
             ctx.profile_name, ctx.profile.label if ctx.profile is not None else ctx.profile_name
@@ -99,7 +125,7 @@ class MissingPart(RuleKind):
             if part not in found and part in ctx.language.parts:
                 yield Hit(
                     fields={"part_label": ctx.language.kind_label(part), "part": part, "profile": label},
-                    at_most=_doubt(ctx),
+                    at_most=Severity.INFO if supplement else _doubt(ctx),
                 )
 
 
