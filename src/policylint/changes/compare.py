@@ -1,0 +1,323 @@
+"""Material changes between two versions' facts, each with its direction for the customer.
+
+Every comparison is of like with like: a return window with a return window (the commitment
+class the period extractor gave it), a phone number with phone numbers, a right with the same
+right. A period that changed is paired with the old statement of its class whose sentence it most
+resembles, so "30 days" → "14 days" in a rewritten sentence is still one shortened window, and a
+policy that lists several windows (sale items, gift cards) does not pair them crosswise.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from ..checks.contact import Channel
+from ..document import Document
+from .cosmetic import Edit, Sentence, edits, sentences, title_key
+from .extract import GROUPS, Facts, Spot, spot
+from .model import Change, ChangeType, Direction, Place
+
+#: Period classes where a longer period is better for the customer, and where a shorter one is.
+LONGER_IS_BETTER = frozenset({"return-window", "withdrawal", "notice", "trial"})
+SHORTER_IS_BETTER = frozenset({"refund-timing", "response", "retention"})
+_PAIR_RATIO = 0.45
+
+
+def place(document: Document, where: Spot) -> Place:
+    """The location of a spot in its version's file."""
+    start, end = where.block.source_range(where.start, where.end)
+    loc = document.location(start, end)
+    section = where.section.title if where.section.level > 0 else None
+    end_column = loc.end_column if (loc.end_line, loc.end_column) > (loc.line, loc.column) else loc.column + 1
+    return Place(
+        path=document.path,
+        line=loc.line,
+        column=loc.column,
+        end_line=loc.end_line,
+        end_column=end_column,
+        section=section,
+    )
+
+
+class _Builder:
+    """Collects changes with their places in both versions."""
+
+    def __init__(self, old: Facts, new: Facts) -> None:
+        self.old, self.new = old, new
+        self.changes: list[Change] = []
+        self.quoted: set[str] = set()
+
+    def add(
+        self,
+        type_: ChangeType,
+        topic: str,
+        direction: Direction,
+        summary: str,
+        before: Spot | None,
+        after: Spot | None,
+    ) -> None:
+        self.changes.append(
+            Change(
+                type=type_,
+                topic=topic,
+                direction=direction,
+                summary=summary,
+                old=place(self.old.document, before) if before is not None else None,
+                new=place(self.new.document, after) if after is not None else None,
+                before=before.sentence if before is not None else None,
+                after=after.sentence if after is not None else None,
+            )
+        )
+        self.quoted.update(s.sentence for s in (before, after) if s is not None)
+
+
+def compare(old: Facts, new: Facts) -> tuple[list[Change], bool]:
+    """The material changes from ``old`` to ``new``, and whether the versions differ only cosmetically."""
+    builder = _Builder(old, new)
+    _sections(builder)
+    _required_parts(builder)
+    _periods(builder)
+    _channels(builder)
+    _items(builder)
+    _jurisdictions(builder)
+    _fees(builder)
+    found, differs = edits(sentences(old.document), sentences(new.document))
+    _wording(builder, found)
+    cosmetic = differs and not builder.changes
+    return builder.changes, cosmetic or (not builder.changes and _sources_differ(old, new))
+
+
+def _sources_differ(old: Facts, new: Facts) -> bool:
+    return old.document.source != new.document.source
+
+
+# ------------------------------------------------------------------------------------------
+# sections and required parts
+# ------------------------------------------------------------------------------------------
+
+
+def _sections(builder: _Builder) -> None:
+    """Sections whose title is new or gone, unless the same text stands under another title."""
+    old = {title_key(s.title): s for s in builder.old.document.sections()}
+    new = {title_key(s.title): s for s in builder.new.document.sections()}
+    gone = [s for k, s in old.items() if k not in new and len(s.body_text().split()) >= 4]
+    came = [s for k, s in new.items() if k not in old and len(s.body_text().split()) >= 4]
+    renamed: set[int] = set()
+    for section in came:
+        text = section.body_text()
+        match = next((g for g in gone if id(g) not in renamed and _similar(g.body_text(), text)), None)
+        if match is not None:
+            renamed.add(id(match))
+            continue
+        where = spot(section.heading, section, 0, len(section.heading.text)) if section.heading else None
+        label = builder.new.pack.kind_label(section.kind)
+        builder.add("section-added", section.kind, "neutral", f"New section “{section.title}” ({label}).", None, where)
+    for section in gone:
+        if id(section) in renamed:
+            continue
+        where = spot(section.heading, section, 0, len(section.heading.text)) if section.heading else None
+        label = builder.old.pack.kind_label(section.kind)
+        builder.add(
+            "section-removed", section.kind, "neutral", f"Section “{section.title}” ({label}) was removed.", where, None
+        )
+
+
+def _similar(a: str, b: str) -> bool:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6
+
+
+def _required_parts(builder: _Builder) -> None:
+    """A part the new version's profile requires that the old version had and the new one lacks."""
+    for part in builder.new.required:
+        if part in builder.old.parts and part not in builder.new.parts:
+            evidence = builder.old.parts[part]
+            section = evidence.section
+            before = (
+                spot(section.heading, section, 0, len(section.heading.text))
+                if section is not None and section.heading is not None
+                else None
+            )
+            label = builder.new.pack.kind_label(part)
+            builder.add(
+                "required-part",
+                part,
+                "less-favourable",
+                f"A part the {builder.new.profile} profile requires is gone: {label}.",
+                before,
+                None,
+            )
+
+
+# ------------------------------------------------------------------------------------------
+# periods
+# ------------------------------------------------------------------------------------------
+
+
+def _periods(builder: _Builder) -> None:
+    """Periods of one commitment class whose length changed, paired by their sentences."""
+    def usable(facts: Facts) -> list[tuple[str, float, bool, Spot]]:
+        return [
+            (c.cls, c.period.hours, c.period.business, spot(c.block, c.section, c.period.start, c.period.end))
+            for c in facts.commitments
+            if c.cls in LONGER_IS_BETTER | SHORTER_IS_BETTER and not c.qualified
+        ]
+
+    old, new = usable(builder.old), usable(builder.new)
+    for cls in sorted({c for c, *_ in new} & {c for c, *_ in old}):
+        old_lengths = {(h, b) for c, h, b, _ in old if c == cls}
+        new_lengths = {(h, b) for c, h, b, _ in new if c == cls}
+        gone = [(h, b, s) for c, h, b, s in old if c == cls and (h, b) not in new_lengths]
+        for c, hours, business, after in new:
+            if c != cls or (hours, business) in old_lengths:
+                continue
+            partner = _closest(after.sentence, gone)
+            if partner is None:
+                continue
+            gone.remove(partner)
+            old_hours, _, before = partner
+            _period_change(builder, cls, old_hours, hours, before, after)
+
+
+def _closest(
+    sentence: str, candidates: Iterable[tuple[float, bool, Spot]]
+) -> tuple[float, bool, Spot] | None:
+    best, best_ratio = None, _PAIR_RATIO
+    for candidate in candidates:
+        ratio = difflib.SequenceMatcher(None, candidate[2].sentence, sentence, autojunk=False).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = candidate, ratio
+    return best
+
+
+def _period_change(builder: _Builder, cls: str, old_hours: float, new_hours: float, before: Spot, after: Spot) -> None:
+    longer = new_hours > old_hours
+    good = longer if cls in LONGER_IS_BETTER else not longer
+    direction: Direction = "more-favourable" if good else "less-favourable"
+    old_text = before.block.text[before.start : before.end]
+    new_text = after.block.text[after.start : after.end]
+    verb = "lengthened" if longer else "shortened"
+    label = builder.new.pack.labels.periods.get(cls, cls.replace("-", " "))
+    summary = f"{label[:1].upper()}{label[1:]} {verb}: {old_text} → {new_text}."
+    builder.add("period", cls, direction, summary, before, after)
+
+
+# ------------------------------------------------------------------------------------------
+# channels, items, jurisdictions, fees
+# ------------------------------------------------------------------------------------------
+
+
+def _channel_key(channel: Channel) -> tuple[str, str]:
+    value = channel.value.lower().rstrip("/")
+    if channel.kind == "postal":
+        value = " ".join(value.replace(",", " ").split())
+    return channel.kind, value
+
+
+def _channels(builder: _Builder) -> None:
+    """Ways to reach a person (email, phone, post, web form, chat) added or removed."""
+    old = {_channel_key(c): c for c in builder.old.channels}
+    new = {_channel_key(c): c for c in builder.new.channels}
+    for key, channel in new.items():
+        if key not in old:
+            where = spot(channel.block, channel.section, channel.start, channel.end)
+            builder.add("channel", key[0], "more-favourable", f"New {key[0]} channel: {channel.value}.", None, where)
+    for key, channel in old.items():
+        if key not in new:
+            where = spot(channel.block, channel.section, channel.start, channel.end)
+            builder.add("channel", key[0], "less-favourable", f"{key[0].capitalize()} channel removed: {channel.value}.", where, None)
+
+
+_ITEM_TYPES: dict[str, ChangeType] = {"rights": "right", "recipients": "recipient", "data": "data", "dispute": "dispute"}
+_ITEM_WORDS = {
+    "rights": ("right stated", "right no longer stated"),
+    "recipients": ("new recipient of personal data", "recipient no longer named"),
+    "data": ("new data collected or used", "data no longer named"),
+    "dispute": ("clause introduced", "clause removed"),
+}
+
+
+def _items(builder: _Builder) -> None:
+    """Rights, recipients, data and dispute clauses that appear or disappear."""
+    old, new = builder.old.items, builder.new.items
+    for (group, item), where in new.items():
+        if (group, item) not in old:
+            up, _ = GROUPS[group]
+            words = _ITEM_WORDS[group][0]
+            builder.add(_ITEM_TYPES[group], item, up, f"{item.replace('-', ' ').capitalize()}: {words}.", None, where)  # type: ignore[arg-type]
+    for (group, item), where in old.items():
+        if (group, item) not in new:
+            _, down = GROUPS[group]
+            words = _ITEM_WORDS[group][1]
+            builder.add(_ITEM_TYPES[group], item, down, f"{item.replace('-', ' ').capitalize()}: {words}.", where, None)  # type: ignore[arg-type]
+
+
+def _jurisdictions(builder: _Builder) -> None:
+    """Governing law or venue that changed (both versions name one, and not the same)."""
+    for topic in ("governing-law", "venue"):
+        old = {k[1]: s for k, s in builder.old.jurisdictions.items() if k[0] == topic}
+        new = {k[1]: s for k, s in builder.new.jurisdictions.items() if k[0] == topic}
+        if not old or not new or set(old) & set(new):
+            continue
+        before, after = next(iter(old.values())), next(iter(new.values()))
+        name = "Governing law" if topic == "governing-law" else "Venue"
+        summary = f"{name} changed: {next(iter(old))} → {next(iter(new))}."
+        builder.add("governing-law", topic, "neutral", summary, before, after)
+
+
+def _fees(builder: _Builder) -> None:
+    """Fee amounts that appear, disappear or change."""
+    old_values = {v for _, v, _ in builder.old.fees}
+    new_values = {v for _, v, _ in builder.new.fees}
+    gone = [(v, False, s) for _, v, s in builder.old.fees if v not in new_values]
+    for text, value, after in builder.new.fees:
+        if value in old_values:
+            continue
+        partner = _closest(after.sentence, gone)
+        if partner is None:
+            builder.add("fee", "fee", "less-favourable", f"New fee or charge: {text}.", None, after)
+            continue
+        gone.remove(partner)
+        old_value, _, before = partner
+        up = value > old_value
+        direction: Direction = "less-favourable" if up else "more-favourable"
+        old_text = before.block.text[before.start : before.end]
+        builder.add("fee", "fee", direction, f"Fee {'raised' if up else 'lowered'}: {old_text} → {text}.", before, after)
+    for _, _, before in gone:
+        builder.add("fee", "fee", "more-favourable", f"Fee or charge removed: {before.block.text[before.start:before.end]}.", before, None)
+
+
+# ------------------------------------------------------------------------------------------
+# wording
+# ------------------------------------------------------------------------------------------
+
+
+def _wording(builder: _Builder, found: list[Edit]) -> None:
+    """Rewritten, added or removed sentences not already explained, one change per section."""
+    by_section: dict[tuple[str, str], list[Edit]] = {}
+    for edit in found:
+        sentence = edit.new or edit.old
+        assert sentence is not None
+        if sentence.spot.sentence in builder.quoted:
+            continue
+        side = "new" if edit.new is not None else "old"
+        by_section.setdefault((side, sentence.spot.section.title), []).append(edit)
+    for (side, title), group in by_section.items():
+        first = group[0]
+        where = f"“{title}”" if title else "the introduction"
+        count = len(group)
+        noun = "sentence" if count == 1 else "sentences"
+        verb = "rewritten or added" if side == "new" else "removed"
+        builder.add(
+            "wording",
+            "text",
+            "neutral",
+            f"{count} {noun} {verb} in {where}.",
+            _spot(first.old),
+            _spot(first.new),
+        )
+
+
+def _spot(sentence: Sentence | None) -> Spot | None:
+    return sentence.spot if sentence is not None else None
