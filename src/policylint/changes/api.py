@@ -86,7 +86,7 @@ def diff_versions(
                 findings=[read_error_finding(version.path, reason, config)],
             )
     old_doc, new_doc = _parse(old, config, old.path), _parse(new, config, new.path)
-    for doc, version in ((old_doc, old), (new_doc, new)):
+    for doc in (old_doc, new_doc):
         if isinstance(doc, str):
             return FileDiff(old_path=old.path, new_path=new.path, status="error", error=doc)
     assert isinstance(old_doc, Document) and isinstance(new_doc, Document)
@@ -142,7 +142,10 @@ def diff_texts(
         raise ValueError(f"unknown format {format!r}; expected one of: {', '.join(FORMATS)}")
     resolved = _as_config(config)
     item = diff_versions(
-        Version(old_path, old, fmt=format), Version(new_path, new, fmt=format), resolved, Options(changed_on, lint)
+        Version(old_path, old, fmt=format),
+        Version(new_path, new, fmt=format),
+        resolved,
+        Options(changed_on, lint),
     )
     return ChangeReport(files=[item]).finalize()
 
@@ -168,7 +171,10 @@ def diff_paths(
     """Compare two files. Without ``config``, the nearest config file of ``new`` applies."""
     resolved = _resolve(Path(new), config, config_path)
     item = diff_versions(
-        read_version(Path(old), resolved), read_version(Path(new), resolved), resolved, Options(changed_on, lint)
+        read_version(Path(old), resolved),
+        read_version(Path(new), resolved),
+        resolved,
+        Options(changed_on, lint),
     )
     return ChangeReport(files=[item]).finalize()
 
@@ -200,7 +206,9 @@ def changed_files(base: str, paths: list[str], cwd: Path) -> list[tuple[str, str
         raise DiffError(f"revision {base!r} does not exist in the Git repository at {cwd}")
     listing = _git(["diff", "--name-status", "-M", "-z", "--relative=", base, "--", *paths], cwd)
     if listing.returncode != 0:
-        raise DiffError(f"git diff against {base!r} failed: {listing.stderr.decode(errors='replace').strip()}")
+        raise DiffError(
+            f"git diff against {base!r} failed: {listing.stderr.decode(errors='replace').strip()}"
+        )
     fields = listing.stdout.decode("utf-8", errors="surrogateescape").split("\0")
     found: list[tuple[str, str | None, str | None]] = []
     i = 0
@@ -231,7 +239,11 @@ def git_version(base: str, path: str, root: Path, config: Config) -> Version:
     shown_path = path
     result = _git(["show", f"{base}:{path}"], root)
     if result.returncode != 0:
-        return Version(shown_path, None, f"at {shown} could not be read: {result.stderr.decode(errors='replace').strip()}")
+        return Version(
+            shown_path,
+            None,
+            f"at {shown} could not be read: {result.stderr.decode(errors='replace').strip()}",
+        )
     if len(result.stdout) > config.max_file_bytes:
         return Version(shown_path, None, f"at {shown} is larger than max_file_bytes; not compared")
     try:

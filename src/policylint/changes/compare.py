@@ -9,12 +9,12 @@ policy that lists several windows (sale items, gift cards) does not pair them cr
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
-from ..checks.contact import Channel
-from ..document import Document
-from .cosmetic import Edit, Sentence, edits, sentences, title_key
+from ..checks.contact import Channel, sentence_spans
+from ..document import Document, Section
+from .cosmetic import Edit, Sentence, edits, normalise, overlap, sentences, title_key, tokens
 from .extract import GROUPS, Facts, Spot, spot
 from .model import Change, ChangeType, Direction, Place
 
@@ -75,21 +75,18 @@ class _Builder:
 def compare(old: Facts, new: Facts) -> tuple[list[Change], bool]:
     """The material changes from ``old`` to ``new``, and whether the versions differ only cosmetically."""
     builder = _Builder(old, new)
-    _sections(builder)
+    old_sentences, new_sentences = sentences(old.document), sentences(new.document)
+    _sections(builder, {s.key for s in old_sentences}, {s.key for s in new_sentences})
     _required_parts(builder)
     _periods(builder)
     _channels(builder)
     _items(builder)
     _jurisdictions(builder)
     _fees(builder)
-    found, differs = edits(sentences(old.document), sentences(new.document))
+    found, _ = edits(old_sentences, new_sentences)
     _wording(builder, found)
-    cosmetic = differs and not builder.changes
-    return builder.changes, cosmetic or (not builder.changes and _sources_differ(old, new))
-
-
-def _sources_differ(old: Facts, new: Facts) -> bool:
-    return old.document.source != new.document.source
+    cosmetic = not builder.changes and old.document.source != new.document.source
+    return builder.changes, cosmetic
 
 
 # ------------------------------------------------------------------------------------------
@@ -97,35 +94,32 @@ def _sources_differ(old: Facts, new: Facts) -> bool:
 # ------------------------------------------------------------------------------------------
 
 
-def _sections(builder: _Builder) -> None:
-    """Sections whose title is new or gone, unless the same text stands under another title."""
+def _sections(builder: _Builder, old_keys: set[str], new_keys: set[str]) -> None:
+    """Sections whose title is new or gone and whose text is mostly new or gone too: a heading
+    added over text that was there before, or a section renamed, is not a new section."""
     old = {title_key(s.title): s for s in builder.old.document.sections()}
     new = {title_key(s.title): s for s in builder.new.document.sections()}
-    gone = [s for k, s in old.items() if k not in new and len(s.body_text().split()) >= 4]
-    came = [s for k, s in new.items() if k not in old and len(s.body_text().split()) >= 4]
-    renamed: set[int] = set()
-    for section in came:
-        text = section.body_text()
-        match = next((g for g in gone if id(g) not in renamed and _similar(g.body_text(), text)), None)
-        if match is not None:
-            renamed.add(id(match))
-            continue
-        where = spot(section.heading, section, 0, len(section.heading.text)) if section.heading else None
-        label = builder.new.pack.kind_label(section.kind)
-        builder.add("section-added", section.kind, "neutral", f"New section “{section.title}” ({label}).", None, where)
-    for section in gone:
-        if id(section) in renamed:
-            continue
-        where = spot(section.heading, section, 0, len(section.heading.text)) if section.heading else None
-        label = builder.old.pack.kind_label(section.kind)
-        builder.add(
-            "section-removed", section.kind, "neutral", f"Section “{section.title}” ({label}) was removed.", where, None
-        )
+    for key, section in new.items():
+        if key not in old and _mostly_outside(section, old_keys):
+            where = spot(section.heading, section, 0, len(section.heading.text)) if section.heading else None
+            label = builder.new.pack.kind_label(section.kind)
+            summary = f"New section “{section.title}” ({label})."
+            builder.add("section-added", section.kind, "neutral", summary, None, where)
+    for key, section in old.items():
+        if key not in new and _mostly_outside(section, new_keys):
+            where = spot(section.heading, section, 0, len(section.heading.text)) if section.heading else None
+            label = builder.old.pack.kind_label(section.kind)
+            summary = f"Section “{section.title}” ({label}) was removed."
+            builder.add("section-removed", section.kind, "neutral", summary, where, None)
 
 
-def _similar(a: str, b: str) -> bool:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6
+def _mostly_outside(section: Section, keys: set[str]) -> bool:
+    """True when the section has some text and most of its sentences are not among ``keys``."""
+    own = [normalise(b.text[s0:s1]) for b in section.blocks for s0, s1 in sentence_spans(b.text)]
+    own = [k for k in own if k]
+    if sum(len(k.split()) for k in own) < 4:
+        return False
+    return sum(k not in keys for k in own) > len(own) / 2
 
 
 def _required_parts(builder: _Builder) -> None:
@@ -157,6 +151,7 @@ def _required_parts(builder: _Builder) -> None:
 
 def _periods(builder: _Builder) -> None:
     """Periods of one commitment class whose length changed, paired by their sentences."""
+
     def usable(facts: Facts) -> list[tuple[str, float, bool, Spot]]:
         return [
             (c.cls, c.period.hours, c.period.business, spot(c.block, c.section, c.period.start, c.period.end))
@@ -183,15 +178,18 @@ def _periods(builder: _Builder) -> None:
 def _closest(
     sentence: str, candidates: Iterable[tuple[float, bool, Spot]]
 ) -> tuple[float, bool, Spot] | None:
-    best, best_ratio = None, _PAIR_RATIO
+    best, best_score = None, _PAIR_RATIO
+    words = tokens(sentence)
     for candidate in candidates:
-        ratio = difflib.SequenceMatcher(None, candidate[2].sentence, sentence, autojunk=False).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = candidate, ratio
+        score = overlap(tokens(candidate[2].sentence), words)
+        if score > best_score:
+            best, best_score = candidate, score
     return best
 
 
-def _period_change(builder: _Builder, cls: str, old_hours: float, new_hours: float, before: Spot, after: Spot) -> None:
+def _period_change(
+    builder: _Builder, cls: str, old_hours: float, new_hours: float, before: Spot, after: Spot
+) -> None:
     longer = new_hours > old_hours
     good = longer if cls in LONGER_IS_BETTER else not longer
     direction: Direction = "more-favourable" if good else "less-favourable"
@@ -209,8 +207,13 @@ def _period_change(builder: _Builder, cls: str, old_hours: float, new_hours: flo
 
 
 def _channel_key(channel: Channel) -> tuple[str, str]:
+    """What makes two channels the same: a web channel is its site (a help centre linked from
+    fifty places is one channel, and its articles' tracking parameters change with every export)."""
     value = channel.value.lower().rstrip("/")
-    if channel.kind == "postal":
+    if channel.kind == "web" and "." in value:
+        host = urlsplit(value if "//" in value else "//" + value).hostname or value
+        value = host.removeprefix("www.")
+    elif channel.kind == "postal":
         value = " ".join(value.replace(",", " ").split())
     return channel.kind, value
 
@@ -222,14 +225,28 @@ def _channels(builder: _Builder) -> None:
     for key, channel in new.items():
         if key not in old:
             where = spot(channel.block, channel.section, channel.start, channel.end)
-            builder.add("channel", key[0], "more-favourable", f"New {key[0]} channel: {channel.value}.", None, where)
+            builder.add(
+                "channel", key[0], "more-favourable", f"New {key[0]} channel: {channel.value}.", None, where
+            )
     for key, channel in old.items():
         if key not in new:
             where = spot(channel.block, channel.section, channel.start, channel.end)
-            builder.add("channel", key[0], "less-favourable", f"{key[0].capitalize()} channel removed: {channel.value}.", where, None)
+            builder.add(
+                "channel",
+                key[0],
+                "less-favourable",
+                f"{key[0].capitalize()} channel removed: {channel.value}.",
+                where,
+                None,
+            )
 
 
-_ITEM_TYPES: dict[str, ChangeType] = {"rights": "right", "recipients": "recipient", "data": "data", "dispute": "dispute"}
+_ITEM_TYPES: dict[str, ChangeType] = {
+    "rights": "right",
+    "recipients": "recipient",
+    "data": "data",
+    "dispute": "dispute",
+}
 _ITEM_WORDS = {
     "rights": ("right stated", "right no longer stated"),
     "recipients": ("new recipient of personal data", "recipient no longer named"),
@@ -245,12 +262,21 @@ def _items(builder: _Builder) -> None:
         if (group, item) not in old:
             up, _ = GROUPS[group]
             words = _ITEM_WORDS[group][0]
-            builder.add(_ITEM_TYPES[group], item, up, f"{item.replace('-', ' ').capitalize()}: {words}.", None, where)  # type: ignore[arg-type]
+            builder.add(
+                _ITEM_TYPES[group], item, up, f"{item.replace('-', ' ').capitalize()}: {words}.", None, where
+            )
     for (group, item), where in old.items():
         if (group, item) not in new:
             _, down = GROUPS[group]
             words = _ITEM_WORDS[group][1]
-            builder.add(_ITEM_TYPES[group], item, down, f"{item.replace('-', ' ').capitalize()}: {words}.", where, None)  # type: ignore[arg-type]
+            builder.add(
+                _ITEM_TYPES[group],
+                item,
+                down,
+                f"{item.replace('-', ' ').capitalize()}: {words}.",
+                where,
+                None,
+            )
 
 
 def _jurisdictions(builder: _Builder) -> None:
@@ -283,9 +309,23 @@ def _fees(builder: _Builder) -> None:
         up = value > old_value
         direction: Direction = "less-favourable" if up else "more-favourable"
         old_text = before.block.text[before.start : before.end]
-        builder.add("fee", "fee", direction, f"Fee {'raised' if up else 'lowered'}: {old_text} → {text}.", before, after)
+        builder.add(
+            "fee",
+            "fee",
+            direction,
+            f"Fee {'raised' if up else 'lowered'}: {old_text} → {text}.",
+            before,
+            after,
+        )
     for _, _, before in gone:
-        builder.add("fee", "fee", "more-favourable", f"Fee or charge removed: {before.block.text[before.start:before.end]}.", before, None)
+        builder.add(
+            "fee",
+            "fee",
+            "more-favourable",
+            f"Fee or charge removed: {before.block.text[before.start : before.end]}.",
+            before,
+            None,
+        )
 
 
 # ------------------------------------------------------------------------------------------

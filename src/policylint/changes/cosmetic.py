@@ -24,8 +24,6 @@ from .extract import Spot, blocks, quote
 TYPO_RATIO = 0.9
 #: Sentences of fewer words are navigation or labels, never a material edit on their own.
 MIN_WORDS = 4
-#: Above this many changed sentences on each side, pairs are only looked for near each other.
-_PAIRING_LIMIT = 400
 
 _NUMBERING = re.compile(r"^\s*(?:(?:\d+|[a-z]|[ivxlc]+)[.)]|\((?:\d+|[a-z]|[ivxlc]+)\)|[-*•·–—])\s+", re.I)
 _SECTION_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z]\.|[ivxlc]+\.)\s+", re.I)
@@ -51,6 +49,21 @@ class Sentence:
     key: str
     words: int
     spot: Spot
+    tokens: frozenset[str]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def tokens(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice similarity of two word sets: cheap enough to compare every pair of sentences."""
+    if not a and not b:
+        return 1.0
+    return 2 * len(a & b) / (len(a) + len(b))
 
 
 def sentences(document: Document) -> list[Sentence]:
@@ -66,7 +79,7 @@ def sentences(document: Document) -> list[Sentence]:
             key = normalise(block.text[start:end])
             if key:
                 place = Spot(section, block, start, end, quote(block.text[start:end]))
-                found.append(Sentence(key, len(key.split()), place))
+                found.append(Sentence(key, len(key.split()), place, tokens(key)))
     return found
 
 
@@ -112,20 +125,18 @@ def _unmatched(sentences: list[Sentence], other: Counter[str]) -> list[Sentence]
 
 
 def _partner(sentence: Sentence, gone: list[Sentence], used: set[int]) -> Sentence | None:
-    """The removed sentence this one most likely rewrites (ratio ≥ 0.5), or None."""
-    candidates = [g for g in gone if id(g) not in used]
-    if len(candidates) > _PAIRING_LIMIT:
-        section = sentence.spot.section.title
-        candidates = [g for g in candidates if g.spot.section.title == section][:_PAIRING_LIMIT]
+    """The removed sentence this one most likely rewrites (half its words or more), or None.
+
+    Candidates are ranked by shared words, which is linear per pair; difflib's character ratio
+    (quadratic) is only computed for the one chosen, to tell a typo fix from a rewrite."""
     best: Sentence | None = None
-    best_ratio = 0.5
-    for candidate in candidates:
-        matcher = difflib.SequenceMatcher(None, candidate.key, sentence.key, autojunk=False)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+    best_score = 0.5
+    for candidate in gone:
+        if id(candidate) in used:
             continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = candidate, ratio
+        score = overlap(candidate.tokens, sentence.tokens)
+        if score > best_score:
+            best, best_score = candidate, score
     return best
 
 

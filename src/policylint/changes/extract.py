@@ -32,10 +32,11 @@ from ..document import Block, BlockRole, Document, Section
 from ..engine import analyse
 from ..packs import LanguagePack
 from ..profiles import PartEvidence, find_parts, required_kinds, required_parts
+from .model import Direction
 
 VOCABULARY_RULE = "change.less-favourable"
 #: Item groups and the direction of an item's (appearance, disappearance) for the customer.
-GROUPS: dict[str, tuple[str, str]] = {
+GROUPS: dict[str, tuple[Direction, Direction]] = {
     "rights": ("more-favourable", "less-favourable"),
     "recipients": ("less-favourable", "more-favourable"),
     "data": ("less-favourable", "more-favourable"),
@@ -139,8 +140,12 @@ def read_facts(document: Document, config: Config) -> Facts:
     """Classify ``document`` (language, section kinds, profile) and extract what it states."""
     pack, ctx = analyse(document, config)
     vocab = vocabulary(pack)
-    channel_data = {k: v for k, v in pack.rules.get(_CHANNEL_RULE, {}).items() if k in ChannelVocabulary.model_fields}
-    channels = [c for c in extract_channels(document, ChannelVocabulary(**channel_data)) if c.kind in REACH_KINDS]
+    channel_data = {
+        k: v for k, v in pack.rules.get(_CHANNEL_RULE, {}).items() if k in ChannelVocabulary.model_fields
+    }
+    channels = [
+        c for c in extract_channels(document, ChannelVocabulary(**channel_data)) if c.kind in REACH_KINDS
+    ]
     wanted = [*required_kinds(ctx.profile, config), *required_parts(ctx.profile)]
     facts = Facts(
         document=document,

@@ -31,7 +31,9 @@ from .model import Change, Place
 LINT_MODES = ("none", "text", "all")
 
 
-def _finding(rule_id: str, config: Config, where: Place | None, path: str, fields: dict[str, Any]) -> Finding | None:
+def _finding(
+    rule_id: str, config: Config, where: Place | None, path: str, fields: dict[str, Any]
+) -> Finding | None:
     spec = catalog_for(config).rules.get(rule_id)
     if spec is None or not is_selected(spec, config):
         return None
@@ -105,7 +107,11 @@ def process_findings(
     path = new.document.path
     if before is not None and after is not None and before.date == after.date:
         where = _date_place(new.document, after)
-        found.append(_finding("change.date-not-updated", config, where, path, {"date": after.text, "count": len(changes)}))
+        found.append(
+            _finding(
+                "change.date-not-updated", config, where, path, {"date": after.text, "count": len(changes)}
+            )
+        )
     less = [c for c in changes if c.direction == "less-favourable"]
     if less and after is not None:
         where = _date_place(new.document, after)
