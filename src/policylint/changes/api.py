@@ -204,7 +204,7 @@ def changed_files(base: str, paths: list[str], cwd: Path) -> list[tuple[str, str
     check = _git(["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], cwd)
     if check.returncode != 0:
         raise DiffError(f"revision {base!r} does not exist in the Git repository at {cwd}")
-    listing = _git(["diff", "--name-status", "-M", "-z", "--relative=", base, "--", *paths], cwd)
+    listing = _git(["diff", "--name-status", "-M", "-z", base, "--", *paths], cwd)
     if listing.returncode != 0:
         raise DiffError(
             f"git diff against {base!r} failed: {listing.stderr.decode(errors='replace').strip()}"

@@ -104,13 +104,21 @@ def edits(old: list[Sentence], new: list[Sentence]) -> tuple[list[Edit], bool]:
         partner = _partner(sentence, gone, used)
         if partner is not None:
             used.add(id(partner))
-            if difflib.SequenceMatcher(None, partner.key, sentence.key).ratio() >= TYPO_RATIO:
+            if _typo(partner, sentence):
                 continue
             result.append(Edit(partner, sentence))
         elif sentence.words >= MIN_WORDS:
             result.append(Edit(None, sentence))
     result.extend(Edit(s, None) for s in gone if id(s) not in used and s.words >= MIN_WORDS)
     return result, differs
+
+
+def _typo(old: Sentence, new: Sentence) -> bool:
+    """A small edit that changes no number ("delivry" → "delivery"; never "30" → "14")."""
+    changed = old.tokens ^ new.tokens
+    if any(ch.isdigit() for word in changed for ch in word):
+        return False
+    return difflib.SequenceMatcher(None, old.key, new.key).ratio() >= TYPO_RATIO
 
 
 def _unmatched(sentences: list[Sentence], other: Counter[str]) -> list[Sentence]:
