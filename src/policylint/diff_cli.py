@@ -66,6 +66,9 @@ def add_parser(sub: Any) -> None:
     diff.add_argument("--ignore", type=_csv, help="comma-separated rule ids or families not to report")
     diff.add_argument("--language", help="force the language of every document (e.g. en, da)")
     diff.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+    diff.add_argument(
+        "--no-cache", action="store_true", help="neither read nor store compiled patterns in the user cache"
+    )
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -85,6 +88,21 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    """The command; compiled patterns come from and go to the user cache, as for ``check``."""
+    from . import regex_cache
+
+    if not args.no_cache:
+        from .cache import user_cache_dir
+
+        regex_cache.CACHE_DIR = user_cache_dir()
+        regex_cache.preload()
+    code = _run(args, out)
+    if not args.no_cache and code != EXIT_ERROR:
+        regex_cache.store()
+    return code
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     from .changes import DiffError, diff_git, diff_paths
     from .changes.render import render
     from .engine import validate_config

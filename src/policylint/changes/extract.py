@@ -44,6 +44,7 @@ GROUPS: dict[str, tuple[Direction, Direction]] = {
 }
 _QUOTE_MAX = 240
 _CHANNEL_RULE = "contact.too-few-channels"
+_DIGIT = re.compile(r"\d")
 _AMOUNT = re.compile(
     r"(?:[$€£]\s?\d[\d,.]*\d|\d[\d,.]*\s?(?:[$€£]|kr\.?|DKK|EUR|USD|GBP|NOK|SEK)(?!\w))", re.IGNORECASE
 )
@@ -173,31 +174,28 @@ def _negated(text: str, start: int, negation: re.Pattern[str] | None) -> bool:
 
 
 def _items(document: Document, vocab: ChangeVocabulary) -> dict[tuple[str, str], Spot]:
-    """The first place each (group, item) is stated, for every group with phrases."""
+    """The first place each (group, item) is stated: one scan of the document per group."""
     negation = phrase_pattern(vocab.negation_words) if vocab.negation_words else None
     found: dict[tuple[str, str], Spot] = {}
     for group in GROUPS:
         specs: dict[str, ItemSpec] = getattr(vocab, group)
-        for item, spec in specs.items():
-            hit = _first_statement(document, spec, negation)
-            if hit is not None:
-                found[group, item] = hit
+        owner = {" ".join(p.lower().split()): item for item, spec in specs.items() for p in spec.phrases}
+        if not owner:
+            continue
+        pattern = phrase_pattern(owner, open_end=True)
+        companions = {
+            item: phrase_pattern(spec.with_, open_end=True) for item, spec in specs.items() if spec.with_
+        }
+        for section, block in blocks(document):
+            for match in pattern.finditer(block.text):
+                item = owner.get(" ".join(match.group(0).lower().split()))
+                if item is None or (group, item) in found or _negated(block.text, match.start(), negation):
+                    continue
+                place = spot(block, section, match.start(), match.end())
+                companion = companions.get(item)
+                if companion is None or companion.search(place.sentence):
+                    found[group, item] = place
     return found
-
-
-def _first_statement(document: Document, spec: ItemSpec, negation: re.Pattern[str] | None) -> Spot | None:
-    if not spec.phrases:
-        return None
-    pattern = phrase_pattern(spec.phrases, open_end=True)
-    companion = phrase_pattern(spec.with_, open_end=True) if spec.with_ else None
-    for section, block in blocks(document):
-        for match in pattern.finditer(block.text):
-            if _negated(block.text, match.start(), negation):
-                continue
-            found = spot(block, section, match.start(), match.end())
-            if companion is None or companion.search(found.sentence):
-                return found
-    return None
 
 
 def _jurisdictions(document: Document, vocab: ChangeVocabulary) -> dict[tuple[str, str], Spot]:
@@ -223,7 +221,7 @@ def _fees(document: Document, vocab: ChangeVocabulary) -> list[tuple[str, float,
     words = phrase_pattern(vocab.fee_words, open_end=True)
     found: list[tuple[str, float, Spot]] = []
     for section, block in blocks(document):
-        if not any(ch.isdigit() for ch in block.text):
+        if _DIGIT.search(block.text) is None:
             continue
         for match in _AMOUNT.finditer(block.text):
             place = spot(block, section, match.start(), match.end())
