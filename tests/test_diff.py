@@ -376,3 +376,46 @@ def test_every_consecutive_pair_of_the_platform_histories(tmp_path: Path) -> Non
             lines = (folder / new["file"]).read_text(encoding="utf-8").count("\n") + 1
             for change in report.files[0].changes:
                 assert change.new is None or 1 <= change.new.line <= lines
+
+
+NOT_LESS_FAVOURABLE = [
+    (
+        "negated-curly-apostrophe",
+        _privacy(),
+        _privacy(share=" We don’t sell your personal data to data brokers."),
+    ),
+    (
+        "recipient-as-source",
+        _privacy(),
+        _privacy(share=" We receive information about you from advertisers."),
+    ),
+    (
+        "link-target-only",
+        _returns().replace("Email support@example.com", "Email us [here](mailto:support@example.com)"),
+        _returns().replace("Email support@example.com", "Email us here"),
+    ),
+    (
+        "address-replaced",
+        _returns(),
+        _returns().replace("support@example.com", "help@example.com"),
+    ),
+    (
+        "liability-cap-reworded",
+        _privacy(disputes="In no event will our total liability exceed $100. "),
+        _privacy(disputes="Our total liability is limited to $100 in all cases. "),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "old", "new"), NOT_LESS_FAVOURABLE, ids=[c[0] for c in NOT_LESS_FAVOURABLE])
+def test_what_is_not_less_favourable(tmp_path: Path, case: str, old: str, new: str) -> None:
+    """Cases the judged sample of real changes found reported wrongly before tuning."""
+    _, report = _report(tmp_path, old, new, "--lint", "none")
+    less = [c.summary for c in report.files[0].changes if c.direction == "less-favourable"]
+    assert less == [], f"{case}: {less}"
+
+
+def test_a_replaced_address_is_a_neutral_channel_change(tmp_path: Path) -> None:
+    _, report = _report(tmp_path, _returns(), _returns().replace("support@", "help@"), "--lint", "none")
+    (change,) = [c for c in report.files[0].changes if c.type == "channel"]
+    assert change.direction == "neutral" and "support@example.com → help@example.com" in change.summary

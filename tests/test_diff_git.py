@@ -48,7 +48,9 @@ def repo(tmp_path: Path) -> Path:
     renamed = (_returns() + "\nKeep the receipt.\n").replace(" or call us on +1 415 555 0100", "")
     (root / "policies" / "new-name.md").write_text(renamed, encoding="utf-8")
     (root / "policies" / "logo.md").write_text(_returns(), encoding="utf-8")
-    (root / "policies" / "added.md").write_text("# Shipping policy\n\nWe ship within 2 days.\n", encoding="utf-8")
+    (root / "policies" / "added.md").write_text(
+        "# Shipping policy\n\nWe ship within 2 days.\n", encoding="utf-8"
+    )
     _git(root, "add", "-A")
     return root
 

@@ -76,10 +76,11 @@ def compare(old: Facts, new: Facts) -> tuple[list[Change], bool]:
     """The material changes from ``old`` to ``new``, and whether the versions differ only cosmetically."""
     builder = _Builder(old, new)
     old_sentences, new_sentences = sentences(old.document), sentences(new.document)
-    _sections(builder, {s.key for s in old_sentences}, {s.key for s in new_sentences})
+    old_keys, new_keys = {s.key for s in old_sentences}, {s.key for s in new_sentences}
+    _sections(builder, old_keys, new_keys)
     _required_parts(builder)
     _periods(builder)
-    _channels(builder)
+    _channels(builder, old_keys, new_keys)
     _items(builder)
     _jurisdictions(builder)
     _fees(builder)
@@ -218,27 +219,53 @@ def _channel_key(channel: Channel) -> tuple[str, str]:
     return channel.kind, value
 
 
-def _channels(builder: _Builder) -> None:
-    """Ways to reach a person (email, phone, post, web form, chat) added or removed."""
+def _channels(builder: _Builder, old_keys: set[str], new_keys: set[str]) -> None:
+    """Ways to reach a person (email, phone, post, web form, chat) added or removed.
+
+    A channel whose sentence is still there in the other version is a link target or a
+    formatting change (cosmetic), and a removal with an addition of the same kind in the same
+    change is a replacement (a new address, a form that moved to another site): neutral."""
     old = {_channel_key(c): c for c in builder.old.channels}
     new = {_channel_key(c): c for c in builder.new.channels}
-    for key, channel in new.items():
-        if key not in old:
-            where = spot(channel.block, channel.section, channel.start, channel.end)
-            builder.add(
-                "channel", key[0], "more-favourable", f"New {key[0]} channel: {channel.value}.", None, where
-            )
-    for key, channel in old.items():
-        if key not in new:
-            where = spot(channel.block, channel.section, channel.start, channel.end)
-            builder.add(
-                "channel",
-                key[0],
-                "less-favourable",
-                f"{key[0].capitalize()} channel removed: {channel.value}.",
-                where,
-                None,
-            )
+    came = [c for k, c in new.items() if k not in old and not _sentence_in(c, old_keys)]
+    gone = [c for k, c in old.items() if k not in new and not _sentence_in(c, new_keys)]
+    came = [c for c in came if not _glued(c, old)]
+    gone = [c for c in gone if not _glued(c, new)]
+    for kind in dict.fromkeys(c.kind for c in (*came, *gone)):
+        added = [c for c in came if c.kind == kind]
+        removed = [c for c in gone if c.kind == kind]
+        for before, after in zip(removed, added, strict=False):
+            summary = f"{kind.capitalize()} channel changed: {before.value} → {after.value}."
+            builder.add("channel", kind, "neutral", summary, _channel_spot(before), _channel_spot(after))
+        for channel in added[len(removed) :]:
+            summary = f"New {kind} channel: {channel.value}."
+            builder.add("channel", kind, "more-favourable", summary, None, _channel_spot(channel))
+        for channel in removed[len(added) :]:
+            summary = f"{kind.capitalize()} channel removed: {channel.value}."
+            builder.add("channel", kind, "less-favourable", summary, _channel_spot(channel), None)
+
+
+def _glued(channel: Channel, other: dict[tuple[str, str], Channel]) -> bool:
+    """An email address the other version has with a postcode glued to its front by the text
+    extraction ("94107copyright@example.com"): the same address."""
+    if channel.kind != "email":
+        return False
+    value = channel.value.lower()
+    return any(k == "email" and (v.endswith(value) or value.endswith(v)) for k, v in other)
+
+
+def _channel_spot(channel: Channel) -> Spot:
+    return spot(channel.block, channel.section, channel.start, channel.end)
+
+
+def _sentence_in(channel: Channel, keys: set[str]) -> bool:
+    """True when the sentence a channel stands in is, normalised, also in the other version."""
+    s0, s1 = next(
+        ((a, b) for a, b in sentence_spans(channel.block.text) if a <= channel.start < b),
+        (0, len(channel.block.text)),
+    )
+    key = normalise(channel.block.text[s0:s1])
+    return len(key.split()) >= 3 and key in keys
 
 
 _ITEM_TYPES: dict[str, ChangeType] = {

@@ -55,6 +55,7 @@ class ItemSpec(BaseModel):
 
     phrases: list[str]
     with_: list[str] = Field(default_factory=list, alias="with")
+    without: list[str] = Field(default_factory=list)
 
 
 class ChangeVocabulary(PeriodsParams):
@@ -167,10 +168,13 @@ def read_facts(document: Document, config: Config) -> Facts:
 
 
 def _negated(text: str, start: int, negation: re.Pattern[str] | None) -> bool:
-    """A negation word among the few words before ``start`` ("we do not sell to data brokers")."""
+    """A negation word before ``start`` in its sentence, at most 80 characters back ("we do not
+    sell to data brokers", "LinkedIn does not encourage you to provide … biometric data")."""
     if negation is None:
         return False
-    return negation.search(text[max(0, start - 40) : start]) is not None
+    s0, _ = sentence_at(sentence_spans(text), start)
+    window = text[max(s0, start - 80) : start].replace("’", "'")
+    return negation.search(window) is not None
 
 
 def _items(document: Document, vocab: ChangeVocabulary) -> dict[tuple[str, str], Spot]:
@@ -186,15 +190,23 @@ def _items(document: Document, vocab: ChangeVocabulary) -> dict[tuple[str, str],
         companions = {
             item: phrase_pattern(spec.with_, open_end=True) for item, spec in specs.items() if spec.with_
         }
+        excluded = {
+            item: phrase_pattern(spec.without, open_end=True) for item, spec in specs.items() if spec.without
+        }
         for section, block in blocks(document):
             for match in pattern.finditer(block.text):
                 item = owner.get(" ".join(match.group(0).lower().split()))
-                if item is None or (group, item) in found or _negated(block.text, match.start(), negation):
+                if item is None or (group, item) in found:
                     continue
+                if group != "dispute" and _negated(block.text, match.start(), negation):
+                    continue  # "in no event will our liability exceed" is still a liability cap
                 place = spot(block, section, match.start(), match.end())
-                companion = companions.get(item)
-                if companion is None or companion.search(place.sentence):
-                    found[group, item] = place
+                companion, exclusion = companions.get(item), excluded.get(item)
+                if companion is not None and companion.search(place.sentence) is None:
+                    continue
+                if exclusion is not None and exclusion.search(place.sentence.replace("’", "'")):
+                    continue
+                found[group, item] = place
     return found
 
 
@@ -224,6 +236,9 @@ def _fees(document: Document, vocab: ChangeVocabulary) -> list[tuple[str, float,
         if _DIGIT.search(block.text) is None:
             continue
         for match in _AMOUNT.finditer(block.text):
+            near = block.text[max(0, match.start() - 60) : match.end() + 60]
+            if words.search(near) is None:
+                continue
             place = spot(block, section, match.start(), match.end())
             if words.search(place.sentence):
                 found.append((" ".join(match.group(0).split()), _amount_value(match.group(0)), place))
