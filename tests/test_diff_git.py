@@ -10,11 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_action import run_action
-from test_diff import _returns
 
 from policylint.changes.model import ChangeReport
 from policylint.cli import main
+from test_action import run_action
+from test_diff import _returns
 
 
 def _git(repo: Path, *args: str) -> None:
