@@ -55,7 +55,16 @@ def pair_cold(runs: int) -> tuple[float, int]:
             path.write_text(_padded(source.read_text(encoding="utf-8")), encoding="utf-8")
             paths.append(path)
         words = len(paths[1].read_text(encoding="utf-8").split())
-        command = [sys.executable, "-m", "policylint", "diff", str(paths[0]), str(paths[1]), "--format", "json"]
+        command = [
+            sys.executable,
+            "-m",
+            "policylint",
+            "diff",
+            str(paths[0]),
+            str(paths[1]),
+            "--format",
+            "json",
+        ]
         for _ in range(runs):
             started = time.perf_counter()
             subprocess.run(command, capture_output=True, check=False, cwd=tmp)
