@@ -419,3 +419,11 @@ def test_a_replaced_address_is_a_neutral_channel_change(tmp_path: Path) -> None:
     _, report = _report(tmp_path, _returns(), _returns().replace("support@", "help@"), "--lint", "none")
     (change,) = [c for c in report.files[0].changes if c.type == "channel"]
     assert change.direction == "neutral" and "support@example.com → help@example.com" in change.summary
+
+
+def test_a_new_effective_date_alone_is_no_material_change(tmp_path: Path) -> None:
+    old = _returns().replace("Last updated: 1 March 2026", "This policy is effective from 1 March 2026.")
+    new = old.replace("1 March 2026", "1 June 2026")
+    _, report = _report(tmp_path, old, new, "--lint", "none")
+    assert report.files[0].changes == []
+    assert report.files[0].new_effective is not None and report.files[0].new_effective.month == 6

@@ -363,10 +363,11 @@ def _fees(builder: _Builder) -> None:
 def _wording(builder: _Builder, found: list[Edit]) -> None:
     """Rewritten, added or removed sentences not already explained, one change per section."""
     by_section: dict[tuple[str, str], list[Edit]] = {}
+    dates = {e.text for e in (*builder.old.effective, *builder.new.effective)}
     for edit in found:
         sentence = edit.new or edit.old
         assert sentence is not None
-        if sentence.spot.sentence in builder.quoted:
+        if sentence.spot.sentence in builder.quoted or _dateline(sentence, dates):
             continue
         side = "new" if edit.new is not None else "old"
         by_section.setdefault((side, sentence.spot.section.title), []).append(edit)
@@ -384,6 +385,12 @@ def _wording(builder: _Builder, found: list[Edit]) -> None:
             _spot(first.old),
             _spot(first.new),
         )
+
+
+def _dateline(sentence: Sentence, dates: set[str]) -> bool:
+    """A short sentence that states the effective or last-updated date: a new date is what a
+    change should bring (change.date-not-updated checks it), not a change of its own."""
+    return sentence.words <= 12 and any(d in sentence.spot.sentence for d in dates)
 
 
 def _spot(sentence: Sentence | None) -> Spot | None:
