@@ -9,6 +9,8 @@
 #   INPUT_FAIL_ON     error | warning | info | never (default "error")
 #   INPUT_FORMAT      report format for the log (default "github": annotations on the PR diff)
 #   INPUT_SARIF_FILE  if set, a SARIF report is written there too (for code scanning upload)
+#   INPUT_DIFF_BASE   if set, a Git revision: review the changes since it (`policylint diff --base`)
+#                     instead of checking the paths; a Markdown review goes to $GITHUB_STEP_SUMMARY
 #   GITHUB_WORKSPACE  the checkout; paths are resolved from it so annotations point at repo files
 #
 # Exit code: the check's (0 clean, 1 findings at or above fail-on, 2 usage/config/internal error,
@@ -20,6 +22,7 @@ paths_input="${INPUT_PATHS:-.}"
 fail_on="${INPUT_FAIL_ON:-error}"
 format="${INPUT_FORMAT:-github}"
 sarif_file="${INPUT_SARIF_FILE:-}"
+diff_base="${INPUT_DIFF_BASE:-}"
 
 cd "${GITHUB_WORKSPACE:-.}"
 
@@ -34,6 +37,21 @@ else
 fi
 if [[ ${#paths[@]} -eq 0 ]]; then
   paths=(.)
+fi
+
+if [[ -n "$diff_base" ]]; then
+  if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+    policylint diff --base "$diff_base" --format markdown --fail-on never -- "${paths[@]}" \
+      >> "$GITHUB_STEP_SUMMARY" || true
+  fi
+  if [[ -n "$sarif_file" ]]; then
+    mkdir -p -- "$(dirname -- "$sarif_file")"
+    policylint diff --base "$diff_base" --format sarif --output "$sarif_file" --fail-on never -- "${paths[@]}" \
+      || echo "::error title=policylint::writing the SARIF report to ${sarif_file} failed"
+  fi
+  status=0
+  policylint diff --base "$diff_base" --format "$format" --fail-on "$fail_on" -- "${paths[@]}" || status=$?
+  exit "$status"
 fi
 
 sarif_status=0

@@ -26,7 +26,14 @@ yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit (in the 
 
 ACTION = ROOT / "action.yml"
 SCRIPT = ROOT / "scripts" / "github-action.sh"
-INPUTS = {"paths": ".", "fail-on": "error", "format": "github", "version": "", "sarif-file": ""}
+INPUTS = {
+    "paths": ".",
+    "fail-on": "error",
+    "format": "github",
+    "version": "",
+    "sarif-file": "",
+    "diff-base": "",
+}
 ANNOTATION = re.compile(r"^::(error|warning|notice) file=([^,]*),line=\d+,.*title=([^,:]+)::.+$")
 
 
@@ -64,6 +71,7 @@ def test_action_steps_install_then_run_the_script() -> None:
         "INPUT_FAIL_ON": "${{ inputs.fail-on }}",
         "INPUT_FORMAT": "${{ inputs.format }}",
         "INPUT_SARIF_FILE": "${{ inputs.sarif-file }}",
+        "INPUT_DIFF_BASE": "${{ inputs.diff-base }}",
     }
     script = SCRIPT.read_text("utf-8")
     assert script.startswith("#!/usr/bin/env bash\n")

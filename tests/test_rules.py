@@ -12,7 +12,7 @@ from policylint.config import SECTION_KINDS, Config
 from policylint.packs import RuleSpec, load_catalog
 
 CATALOG = load_catalog()
-RULES = sorted((s for s in CATALOG.rules.values() if s.kind != "system"), key=lambda s: s.id)
+RULES = sorted((s for s in CATALOG.rules.values() if s.kind not in ("system", "change")), key=lambda s: s.id)
 
 
 def _config_for(spec: RuleSpec, **extra: Any) -> Config:

@@ -14,10 +14,13 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .api import check_paths, check_text, load_document
     from .batch import lint_batch
+    from .changes import Change, ChangeReport, diff_git, diff_paths, diff_texts
     from .config import Config
     from .findings import Finding, Report, Severity
 
 __all__ = [
+    "Change",
+    "ChangeReport",
     "Config",
     "Finding",
     "Report",
@@ -25,6 +28,9 @@ __all__ = [
     "__version__",
     "check_paths",
     "check_text",
+    "diff_git",
+    "diff_paths",
+    "diff_texts",
     "lint_batch",
     "load_document",
 ]
@@ -34,6 +40,11 @@ _LAZY = {
     "check_text": "api",
     "load_document": "api",
     "lint_batch": "batch",
+    "diff_texts": "changes",
+    "diff_paths": "changes",
+    "diff_git": "changes",
+    "Change": "changes",
+    "ChangeReport": "changes",
     "Config": "config",
     "Finding": "findings",
     "Report": "findings",

@@ -171,7 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="write only the policy skeleton (keep the configuration you have)",
     )
 
-    sub.add_parser("schema", help="print the JSON Schema of --format json output")
+    schema = sub.add_parser("schema", help="print the JSON Schema of --format json output")
+    schema.add_argument("--diff", action="store_true", help="the schema of `diff --format json` instead")
+    from .diff_cli import add_parser as add_diff_parser
+
+    add_diff_parser(sub)
 
     server = sub.add_parser(
         "server",
@@ -1017,7 +1021,15 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if args.command == "explain":
             return _cmd_explain(args, stream)
         if args.command == "schema":
+            if args.diff:
+                from .diff_cli import schema
+
+                return schema(stream)
             return _cmd_schema(stream)
+        if args.command == "diff":
+            from .diff_cli import run as run_diff
+
+            return run_diff(args, stream)
         if args.command == "init":
             return _cmd_init(args, stream)
         if args.command == "server":

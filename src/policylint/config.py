@@ -122,6 +122,13 @@ class Config(BaseModel):
     stale_after_months: int = Field(
         default=12, ge=1, le=120, description="Age at which an effective date is stale."
     )
+    change_notice_days: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="`policylint diff`: days of notice a less favourable change needs before it takes "
+        "effect (change.short-notice).",
+    )
     today: dt.date | None = Field(
         default=None, description="The date staleness is measured against (default: today)."
     )

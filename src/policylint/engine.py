@@ -122,7 +122,7 @@ def _rules_cached(config_json: str, lang: str, extra: tuple[str, ...]) -> tuple[
     pack = catalog.language(lang, config.default_language)
     rules: list[RuleKind] = []
     for spec in catalog.rules.values():
-        if spec.kind == "system" or not is_selected(spec, config):
+        if spec.kind in ("system", "change") or not is_selected(spec, config):
             continue
         if spec.languages is not None and pack.code not in spec.languages:
             continue

@@ -33,6 +33,7 @@ BUILTIN_KINDS: dict[str, str] = {
     "ambiguous-date": "policylint.checks.dates:AmbiguousDate",
     "effective-date": "policylint.checks.dates:EffectiveDate",
     "system": "policylint.checks.system:SystemRule",
+    "change": "policylint.changes.rules:ChangeRule",
     "contact-channels": "policylint.checks.contact:ContactChannels",
     "contact-section-channel": "policylint.checks.contact:ContactSectionChannel",
     "response-time": "policylint.checks.contact:ResponseTime",
