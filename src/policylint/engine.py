@@ -100,7 +100,8 @@ def _params_error(
 def vocabulary_status(config: Config, lang: str) -> dict[str, bool | None]:
     """For every rule: True when language ``lang`` gives it the words it needs, False when it
     lacks them (the rule would be skipped and reported as ``language.partial``), None when the
-    rule is not for that language (``languages`` in its spec) or is about the run itself.
+    rule is not for that language (``languages`` in its spec), is about the run itself, or
+    compares two versions (``change`` rules: ``policylint diff`` reads their words itself).
 
     ``lang`` must be a pack of the config's catalog (built-in or from ``rule_paths``).
     """
@@ -108,7 +109,9 @@ def vocabulary_status(config: Config, lang: str) -> dict[str, bool | None]:
     pack = catalog.languages[lang]
     status: dict[str, bool | None] = {}
     for spec in catalog.rules.values():
-        if spec.kind == "system" or (spec.languages is not None and pack.code not in spec.languages):
+        if spec.kind in ("system", "change") or (
+            spec.languages is not None and pack.code not in spec.languages
+        ):
             status[spec.id] = None
         else:
             status[spec.id] = not build_rule(spec, pack, config).lacks_vocabulary()
