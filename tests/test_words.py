@@ -136,3 +136,20 @@ def test_vague_time_actor_comes_from_the_language_pack() -> None:
     german = "# Rückgabe\n\nWenn Sie widerrufen, zahlen wir Ihnen alles zeitnah zurück. Sie müssen uns zeitnah informieren.\n"
     report = check_text(german, "markdown", Config(today=TODAY, select=["dates.vague-time"], language="de"))
     assert [(f.column, f.severity.value) for f in report.findings] == [(45, "warning")]
+
+
+def test_shall_is_replaced_by_must_for_a_duty_and_will_otherwise() -> None:
+    """'must' for 'shall' turns 'Sections 3 and 4 shall survive termination' into an obligation
+    (judged wrong in the 2026-12 after-sample): the clause's subject picks the replacement."""
+    from policylint import check_text
+
+    def suggestion(sentence: str) -> list[str | None]:
+        report = check_text(
+            f"# Terms of Service\n\n{sentence}\n",
+            config={"select": ["jargon.legalese"], "today": "2026-12-06"},
+        )
+        return [f.suggestion for f in report.findings]
+
+    assert suggestion("You shall pay the fee within 14 days.") == ["must"]
+    assert suggestion("Sections 3 and 4 shall survive termination.") == ["will"]
+    assert suggestion("This Agreement shall be governed by Irish law.") == ["will"]

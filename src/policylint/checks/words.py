@@ -54,12 +54,28 @@ class TermExceptions(BaseModel):
     window: int = Field(default=3, ge=0, le=10, description="Words that may stand between.")
 
 
+class ChoiceBySubject(BaseModel):
+    """Which of a term's replacements fits depends on who the clause is about: "you shall pay"
+    is a duty ("must"), "this agreement shall end" a statement of what happens ("will"); offering
+    "must" for the second changes its meaning."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: Words (lemmas) that, before the term in its clause, make ``choice`` the replacement.
+    subjects: list[str] = Field(default_factory=list)
+    choice: str
+    #: The replacement when none of ``subjects`` stands before the term.
+    otherwise: str
+
+
 class SubstitutionParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     terms: dict[str, str] = Field(default_factory=dict, description="Term (base form) -> plain replacement.")
     #: Term -> the neighbours that keep it (see :class:`TermExceptions`).
     exceptions: dict[str, TermExceptions] = Field(default_factory=dict)
+    #: Term -> the replacement to offer by the clause's subject (see :class:`ChoiceBySubject`).
+    by_subject: dict[str, ChoiceBySubject] = Field(default_factory=dict)
 
 
 #: Ends of a clause: an exception's neighbour is looked for only up to one of these.
@@ -104,7 +120,7 @@ class Substitution(RuleKind):
     kind = "substitution"
     language_scope = "section"
     Params = SubstitutionParams
-    language_keys = ("terms", "exceptions")
+    language_keys = ("terms", "exceptions", "by_subject")
     vocabulary_keys = ("terms",)
 
     def check(self, ctx: CheckContext) -> Iterator[Hit]:
@@ -112,6 +128,7 @@ class Substitution(RuleKind):
         assert isinstance(params, SubstitutionParams)
         lowered = {k.lower(): v for k, v in params.terms.items()}
         exceptions = {k.lower(): v for k, v in params.exceptions.items()}
+        by_subject = {k.lower(): v for k, v in params.by_subject.items()}
         for m in find_phrases(ctx, lowered, skip_roles=_QUOTES, skip_quoted=True):
             if _is_proper_name(m.block.text, m.start, m.text):
                 continue
@@ -120,7 +137,11 @@ class Substitution(RuleKind):
             rule = exceptions.get(term)
             if span is not None and rule is not None and self._excepted(ctx, span, rule):
                 continue
-            choices = self._choices(ctx, term, lowered.get(term, ""), span, m.text)
+            replacement = lowered.get(term, "")
+            pick = by_subject.get(term)
+            if pick is not None and span is not None:
+                replacement = pick.choice if self._after_subject(ctx, span, pick.subjects) else pick.otherwise
+            choices = self._choices(ctx, term, replacement, span, m.text)
             yield self.block_hit(
                 m.block,
                 m.start,
@@ -146,6 +167,19 @@ class Substitution(RuleKind):
             wanted = self._lemmas(ctx, phrase)
             first = max(span.start - rule.window - len(wanted), before_limit)
             if any(lemmas[i : i + len(wanted)] == wanted for i in range(first, span.start - len(wanted) + 1)):
+                return True
+        return False
+
+    def _after_subject(self, ctx: CheckContext, span: Span, subjects: list[str]) -> bool:
+        """True when one of ``subjects`` stands before the term in its clause."""
+        doc = span.doc
+        lemmas = [t.lemma_.lower() or t.lower_ for t in doc]
+        ends = [i for i, t in enumerate(doc) if t.text in _CLAUSE_END or t.text == ","]
+        start = max([i + 1 for i in ends if i < span.start] + [0])
+        before = lemmas[start : span.start]
+        for phrase in subjects:
+            wanted = self._lemmas(ctx, phrase)
+            if any(before[i : i + len(wanted)] == wanted for i in range(len(before) - len(wanted) + 1)):
                 return True
         return False
 
