@@ -232,3 +232,16 @@ def test_a_notice_that_supplements_another_policy_leaves_parts_to_it() -> None:
         config={"select": ["sections.missing-part"], "today": "2026-12-06"},
     )
     assert {f.severity.value for f in alone.findings} == {"warning"}
+
+
+def test_parts_about_goods_are_not_asked_of_a_refund_policy_for_a_service() -> None:
+    """Basecamp's refund policy (a software subscription) was asked for the condition of returned
+    items, exchanges and return shipping (after-sample: wrong)."""
+    select = {"select": ["sections.missing-part"], "today": "2026-12-06"}
+    service = (
+        "# Refund policy\n\nIf you cancel in the first 30 days of your subscription we refund the fee.\n"
+    )
+    goods = "# Refund policy\n\nIf an item you ordered is faulty, we refund it within 30 days.\n"
+    asked = lambda text: {f.message for f in check_text(text, config=select).findings}  # noqa: E731
+    assert not any("condition" in m or "exchanged" in m or "return shipping" in m for m in asked(service))
+    assert any("condition" in m for m in asked(goods))

@@ -145,6 +145,10 @@ class SectionKindVocabulary(BaseModel):
     #: Section kinds whose presence satisfies this part (parts only): a contact section gives
     #: contact details.
     kinds: list[str] = Field(default_factory=list)
+    #: Words (matched from a word start) of which the document must use one for the part to be
+    #: required (parts only): the condition of returned items, exchanges and return shipping are
+    #: about goods, so a refund policy for a software subscription is not asked for them.
+    applies_if: list[str] = Field(default_factory=list)
 
     @field_validator("patterns")
     @classmethod

@@ -111,8 +111,9 @@ class MissingPart(RuleKind):
         parts = required_parts(ctx.profile)
         if not parts:
             return
+        text = ctx.document.text()
         supplement = (
-            phrase_pattern(params.supplement_phrases, open_end=True).search(ctx.document.text()) is not None
+            phrase_pattern(params.supplement_phrases, open_end=True).search(text) is not None
             if params.supplement_phrases
             else False
         )
@@ -121,6 +122,13 @@ class MissingPart(RuleKind):
             ctx.profile_name, ctx.profile.label if ctx.profile is not None else ctx.profile_name
         )
         for part in parts:
+            vocab = ctx.language.parts.get(part)
+            if (
+                vocab is not None
+                and vocab.applies_if
+                and phrase_pattern(vocab.applies_if, open_end=True).search(text) is None
+            ):
+                continue  # about goods, in a document that sells none
             # A language with no vocabulary for a part cannot judge it: say nothing rather than guess.
             if part not in found and part in ctx.language.parts:
                 yield Hit(
