@@ -52,10 +52,14 @@ class OfficeUnreadable(Exception):
 
 
 def extra_installed(fmt: str) -> bool:
-    """Whether the reader of ``fmt`` can be imported (without importing it)."""
-    from importlib.util import find_spec
+    """Whether the reader of ``fmt`` can be imported (a blocked or broken install counts as missing)."""
+    import importlib
 
-    return find_spec(_MODULES[fmt]) is not None
+    try:
+        importlib.import_module(_MODULES[fmt])
+    except ImportError:
+        return False
+    return True
 
 
 def missing_extra_message(fmt: str) -> str:
