@@ -199,3 +199,21 @@ def test_with_the_extra_folders_pick_up_office_files(tmp_path: Path) -> None:
     write_docx(load(EXAMPLES[0]), tmp_path / "policy.docx")
     _, walked = run(str(tmp_path))
     assert [f["format"] for f in walked["files"]] == ["docx"]
+
+
+def test_a_missing_extra_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installing the extra after a run must not replay the cached "needs the extra" finding."""
+    pdf_file = write_pdf(load(EXAMPLES[0]), tmp_path / "policy.pdf")
+    cached = ["check", str(pdf_file), "--format", "json", "--cache-dir", str(tmp_path / "cache")]
+    with monkeypatch.context() as blocked:
+        for name in ("docx", "pypdf", "odf"):
+            blocked.setitem(sys.modules, name, None)
+        out = io.StringIO()
+        main(cached, out=out)
+        assert rule_ids(json.loads(out.getvalue())) == {"io.unreadable"}
+    # --quiet: another command line, so the whole-run replay (keyed by it and by the installed
+    # packages, which a real install changes) stays out, and only the per-file cache is asked.
+    out = io.StringIO()
+    main([*cached, "--quiet"], out=out)
+    assert json.loads(out.getvalue())["files"][0]["format"] == "pdf"
+    assert "io.unreadable" not in rule_ids(json.loads(out.getvalue()))
