@@ -84,6 +84,7 @@ def test_json_output_contract() -> None:
         "end_column",
         "section",
         "suggestion",
+        "page",  # PDF only (docs/office.md); null for every other format
     }
     assert data["summary"]["files"] == 1
     assert data["summary"]["error"] == sum(f["severity"] == "error" for f in data["findings"])

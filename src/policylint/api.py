@@ -10,8 +10,8 @@ from .config import Config, ConfigResolver, config_from_mapping
 from .document import Document
 from .engine import CheckedFile, check_document, check_source, parse_source, read_error_finding
 from .findings import FileReport, Report
-from .parsers import FORMATS, format_for_path, parse
-from .reader import ReadError, display_path, read_file
+from .parsers import BINARY_FORMATS, FORMATS, format_for_path, parse
+from .reader import ReadError, display_path, read_bytes, read_file
 from .timings import TIMINGS
 
 ProgressCallback = Callable[[Path], None]
@@ -53,12 +53,28 @@ def load_document(
 
     file = Path(path)
     resolved = ConfigResolver().for_path(file) if config is None else _as_config(config)
-    source = read_file(file, resolved.max_file_bytes)
     fmt = format or format_for_path(str(file)) or "text"
-    document = parse(source.text, fmt, display_path(path))
-    document.encoding = source.encoding
+    if fmt in BINARY_FORMATS:
+        document = _parse_binary(file, fmt, display_path(path), resolved)
+    else:
+        source = read_file(file, resolved.max_file_bytes)
+        document = parse(source.text, fmt, display_path(path))
+        document.encoding = source.encoding
     classify(document, resolved)
     return document
+
+
+def _parse_binary(file: Path, fmt: str, shown: str, config: Config) -> Document:
+    """A .docx, .odt or .pdf file's Document; :class:`ReadError` when it cannot be read (the
+    extra missing, an encrypted PDF), ``ValueError`` when it is damaged. Read as bytes, before
+    the text reader, which would reject it as binary."""
+    from .parsers.office import MissingExtra, OfficeUnreadable, parse_office
+
+    data = read_bytes(file, config.max_file_bytes)
+    try:
+        return parse_office(data, fmt, shown)
+    except (MissingExtra, OfficeUnreadable) as exc:
+        raise ReadError(str(exc)) from None
 
 
 def load_file(
@@ -68,6 +84,8 @@ def load_file(
     cannot be read (``io.unreadable``) or parsed (``io.parse-error``)."""
     shown = display or display_path(path)
     chosen = fmt or format_for_path(str(path)) or "text"
+    if chosen in BINARY_FORMATS:
+        return _load_binary(path, config, chosen, shown)
     try:
         with TIMINGS.timed("read"):
             source = read_file(path, config.max_file_bytes)
@@ -76,6 +94,22 @@ def load_file(
             FileReport(path=shown, format=chosen), [read_error_finding(shown, str(exc), config)]
         )
     return parse_source(source.text, chosen, shown, config, source.encoding)
+
+
+def _load_binary(path: Path, config: Config, fmt: str, shown: str) -> Document | CheckedFile:
+    """:func:`load_file` for a .docx, .odt or .pdf file: what cannot be read (the extra missing,
+    an encrypted PDF) is ``io.unreadable``, what is damaged ``io.parse-error``."""
+    from .engine import unparsable
+
+    try:
+        with TIMINGS.timed("parse"):
+            return _parse_binary(path, fmt, shown, config)
+    except ReadError as exc:
+        return CheckedFile(FileReport(path=shown, format=fmt), [read_error_finding(shown, str(exc), config)])
+    except ValueError as exc:
+        return unparsable(shown, fmt, str(exc), config)
+    except Exception as exc:  # a reader's crash on a hostile file is that file's problem only
+        return unparsable(shown, fmt, f"could not be parsed as {fmt}: {type(exc).__name__}: {exc}", config)
 
 
 def check_file(path: Path, config: Config, fmt: str | None = None, display: str | None = None) -> CheckedFile:

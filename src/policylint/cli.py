@@ -265,6 +265,16 @@ def _replay_store(args: argparse.Namespace) -> Any:
     return RunStore(args.cache_dir or default_cache_dir(), run_key(args.argv))
 
 
+def _rendered_source(path: Path, input_format: str | None) -> str:
+    """The text a Word or PDF file's findings point into (its rendering), for excerpts."""
+    from .parsers import format_for_path
+    from .parsers.office import parse_office
+    from .reader import read_bytes
+
+    fmt = input_format or format_for_path(str(path)) or "text"
+    return parse_office(read_bytes(path, 50_000_000), fmt, str(path)).source
+
+
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     """``check``, replaying the recorded outcome when nothing it read has changed (replay.py)."""
     started = time.perf_counter()
@@ -478,8 +488,11 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         if path == stdin_name and stdin_text is not None:
             return stdin_text
         try:
+            from .parsers import BINARY_FORMATS, format_for_path
             from .reader import read_file
 
+            if format_for_path(path) in BINARY_FORMATS:
+                return _rendered_source(real_paths.get(path, Path(path)), args.input_format)
             return read_file(real_paths.get(path, Path(path)), 50_000_000).text
         except Exception:
             return None

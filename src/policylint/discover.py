@@ -37,6 +37,11 @@ ALWAYS_SKIPPED = frozenset(
     }
 )
 WALKED_FORMATS = frozenset({"markdown", "html", "text"})
+#: Walked only when the ``office`` extra can read them: without it a folder that holds a PDF
+#: manual or a Word draft next to its Markdown policies keeps checking as before, rather than
+#: failing on files the user never asked for. A file named on the command line is always checked
+#: (and says which extra it needs).
+OFFICE_WALKED = frozenset({"docx", "odt", "pdf"})
 #: Files that sit in every repository and are never policies (matched on the name before the suffix).
 NOT_POLICIES = frozenset(
     {
@@ -126,11 +131,21 @@ def _walk(
         if is_dir:
             yield from _walk(path, resolver, ignores)
         elif (
-            format_for_path(entry.name) in WALKED_FORMATS
+            _walked(format_for_path(entry.name))
             and path.suffix
             and path.name.split(".")[0].lower().replace("-", "_") not in NOT_POLICIES
         ):
             yield path
+
+
+def _walked(fmt: str | None) -> bool:
+    if fmt in WALKED_FORMATS:
+        return True
+    if fmt not in OFFICE_WALKED:
+        return False
+    from .parsers.office import extra_installed
+
+    return extra_installed(fmt)
 
 
 def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec[Any]]]) -> bool:

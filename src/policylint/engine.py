@@ -30,6 +30,7 @@ from .findings import FileReport, Finding, SectionInfo, Severity
 from .language import assign_section_languages, detect_language, section_languages
 from .packs import Catalog, LanguagePack, RuleSpec, load_catalog
 from .parsers import parse
+from .parsers.office import page_of
 from .profiles import combined_profile, detect_profile
 from .selection import is_selected, severity_for, validate_patterns
 from .suppress import Use, directive_problems, suppress
@@ -213,6 +214,7 @@ def _hit_to_finding(hit: Hit, rule: RuleKind, document: Document, config: Config
         end_column=end_column,
         section=section,
         suggestion=hit.suggestion,
+        page=page_of(document, loc.line),
     )
 
 
@@ -502,10 +504,10 @@ def parse_source(
         with TIMINGS.timed("parse"):
             document = parse(source, fmt, path)
     except RecursionError:
-        return _unparsable(path, fmt, "is nested too deeply to parse", config)
+        return unparsable(path, fmt, "is nested too deeply to parse", config)
     except Exception as exc:
         log.debug("parser crashed on %s", path, exc_info=True)
-        return _unparsable(path, fmt, f"could not be parsed as {fmt}: {type(exc).__name__}: {exc}", config)
+        return unparsable(path, fmt, f"could not be parsed as {fmt}: {type(exc).__name__}: {exc}", config)
     document.encoding = encoding
     return document
 
@@ -516,7 +518,7 @@ def check_source(source: str, fmt: str, path: str, config: Config, encoding: str
     return parsed if isinstance(parsed, CheckedFile) else check_document(parsed, config)
 
 
-def _unparsable(path: str, fmt: str, reason: str, config: Config) -> CheckedFile:
+def unparsable(path: str, fmt: str, reason: str, config: Config) -> CheckedFile:
     finding = system_finding("io.parse-error", config, path, f"{path} {reason}")
     return CheckedFile(FileReport(path=path, format=fmt), [finding])
 

@@ -45,6 +45,12 @@ class Finding(BaseModel):
     end_column: int = Field(ge=1, description="1-based column just past the last character (exclusive).")
     section: str | None = Field(default=None, description="Title of the section the finding is in, if any.")
     suggestion: str | None = Field(default=None, description="A replacement or fix to consider, if any.")
+    page: int | None = Field(
+        default=None,
+        ge=1,
+        description="PDF files only: the 1-based page of the first character (line and column are "
+        "those of the text extracted from the PDF); null for every other format.",
+    )
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)

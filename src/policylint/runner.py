@@ -337,7 +337,9 @@ def run_tasks(
         if (
             cache is not None
             and key is not None
-            and not any(f.rule.startswith("internal.") for f in checked.findings)
+            # Nor a file that could not be read: why may lie outside its bytes (the office
+            # extra not installed yet), and the next run must try again.
+            and not any(f.rule.startswith("internal.") or f.rule == "io.unreadable" for f in checked.findings)
         ):
             cache.put(key, _to_json(checked))
         if progress is not None:

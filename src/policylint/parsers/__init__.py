@@ -11,6 +11,8 @@ from pathlib import PurePath
 from ..document import Document
 
 FORMATS = ("markdown", "html", "text")
+#: Formats read from bytes by the optional ``office`` extra (parsers/office.py), not from text.
+BINARY_FORMATS = ("docx", "odt", "pdf")
 
 _EXTENSIONS = {
     ".md": "markdown",
@@ -20,6 +22,9 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".docx": "docx",
+    ".odt": "odt",
+    ".pdf": "pdf",
     ".txt": "text",
     ".text": "text",
     "": "text",
