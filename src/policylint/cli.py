@@ -56,7 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser("check", help="check policy files and folders", description="Check policy files.")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for standard input")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, folders, - for standard input, or http(s):// URLs of live pages (policylint[web])",
+    )
     from .reporters import REPORTERS
 
     check.add_argument("--format", "-f", choices=sorted(REPORTERS), default="text", help="output format")
@@ -129,6 +134,30 @@ def build_parser() -> argparse.ArgumentParser:
         dest="server",
         action="store_false",
         help="check in this process even if POLICYLINT_SERVER=1 (the last of --server and --no-server wins)",
+    )
+    web = check.add_argument_group("live pages (URL arguments)")
+    web.add_argument(
+        "--content-selector",
+        metavar="CSS",
+        help="check only what this selector picks (default: the first <main>, role=main or <article>)",
+    )
+    web.add_argument(
+        "--remove-selector",
+        metavar="CSS",
+        help="drop what this selector picks instead of the default (nav, header, footer, aside, cookie banners)",
+    )
+    web.add_argument(
+        "--save-fetched",
+        metavar="DIR",
+        type=Path,
+        help="keep each fetched page, and what was checked, in DIR",
+    )
+    web.add_argument(
+        "--fetch-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=20.0,
+        help="give up on a page after this long",
     )
 
     outline = sub.add_parser("outline", help="print a file's section tree with kinds and lines")
@@ -252,9 +281,11 @@ class _Tee(io.TextIOBase):
 
 def _replay_store(args: argparse.Namespace) -> Any:
     """Where this command's recorded run lives, or None when the run may not be replayed or
-    recorded: --no-cache, stdin input, a baseline to write, or no paths at all."""
+    recorded: --no-cache, stdin input, a URL, a baseline to write, or no paths at all."""
     if args.no_cache or "-" in args.paths or args.write_baseline or not args.paths:
         return None
+    if any(_is_url(p) for p in args.paths):
+        return None  # a live page may have changed since the recorded run
     from .cache import default_cache_dir
     from .replay import RunStore, run_key
 
@@ -338,10 +369,14 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     if args.jobs is not None and args.jobs < 1:
         print("policylint: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_ERROR
-    missing = [p for p in args.paths if p != "-" and not os.path.exists(p)]
+    urls = [p for p in args.paths if _is_url(p)]
+    missing = [p for p in args.paths if p != "-" and not _is_url(p) and not os.path.exists(p)]
     if missing:
         # Checked up front: a mistyped path in CI must not pass, nor read as "findings" (exit 1).
         print(f"policylint: error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_ERROR
+    page_options = _page_options(args) if urls else None
+    if urls and page_options is None:
         return EXIT_ERROR
     resolver = ConfigResolver(args.config, _overrides(args))
     known = None
@@ -383,7 +418,18 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
             checked_configs.add(id(config))
         return config
 
-    file_paths = [p for p in args.paths if p != "-"]
+    file_paths = [p for p in args.paths if p != "-" and not _is_url(p)]
+    page_sources: dict[str, str] = {}
+    if urls:
+        from .fetch import check_page
+
+        assert page_options is not None
+        page_config = config_for(Path.cwd() / "page.html")  # pages use the config of the folder run in
+        for url in urls:
+            checked_page, page_text = check_page(url, page_config, page_options)
+            results.append(checked_page)
+            if page_text is not None:
+                page_sources[url] = page_text
     if "-" in args.paths:
         stdin_text = sys.stdin.read()
         config = config_for(Path(stdin_name) if args.stdin_filename else Path.cwd() / "stdin")
@@ -473,6 +519,8 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     def source_of(path: str) -> str | None:
         if path == stdin_name and stdin_text is not None:
             return stdin_text
+        if path in page_sources:
+            return page_sources[path]
         try:
             from .reader import read_file
 
@@ -513,11 +561,41 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         return EXIT_ERROR
     if args.exit_zero or args.write_baseline:
         return EXIT_OK
-    fail_on = args.fail_on or (resolver.for_path(Path(file_paths[0])).fail_on if file_paths else "error")
+    first_input = Path(file_paths[0]) if file_paths else (Path.cwd() / "page.html" if urls else None)
+    fail_on = args.fail_on or (resolver.for_path(first_input).fail_on if first_input else "error")
     if fail_on == "never":
         return EXIT_OK
     threshold = Severity(fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in report.findings) else EXIT_OK
+
+
+def _is_url(argument: str) -> bool:
+    """An ``http://`` or ``https://`` argument is a live page to fetch, not a path."""
+    return argument.lower().startswith(("http://", "https://"))
+
+
+def _page_options(args: argparse.Namespace) -> Any:
+    """How URL arguments are fetched, or None after a one-line error (no httpx, a bad selector)."""
+    from .fetch import MissingExtraError, PageOptions, _httpx
+    from .webcontent import SelectorError, parse_selector
+
+    try:
+        _httpx()
+        for selector in (args.content_selector, args.remove_selector):
+            if selector is not None:
+                parse_selector(selector)
+    except (MissingExtraError, SelectorError) as exc:
+        print(f"policylint: error: {exc}", file=sys.stderr)
+        return None
+    if args.fetch_timeout <= 0:
+        print("policylint: error: --fetch-timeout must be more than 0 seconds", file=sys.stderr)
+        return None
+    return PageOptions(
+        timeout=args.fetch_timeout,
+        content_selector=args.content_selector,
+        remove_selector=args.remove_selector,
+        save_dir=args.save_fetched,
+    )
 
 
 def _summary_line(report: Any) -> str:
