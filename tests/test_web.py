@@ -46,6 +46,26 @@ SHOP_PAGE = """<!DOCTYPE html>
 """
 
 
+HOME_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Bluefern</title></head><body>
+<nav><a href="/collections/all">Shop all</a> <a href="/cart">Cart</a></nav>
+<main><h1>Welcome</h1><a href="/products/fern">A fern</a></main>
+<footer>
+<a href="/pages/privatliv#top">Privatlivspolitik</a>
+<a href="/personvern">Personvern</a>
+<a href="/hr/povrat">Povrat i zamjena</a>
+<a href="/et/tagastamine">Tagastamine</a>
+<a href="/terms"><span>Terms of service</span></a>
+<a href="/private/cookies">Cookies</a>
+<a href="https://other.example/shipping">Shipping</a>
+</footer></body></html>
+"""
+
+
+def _policy_page(title: str, lang: str) -> bytes:
+    body = f"<h1>{title}</h1><p>Last updated: 3 April 2026</p><p>We shall reply within 2 days.</p>"
+    return f'<html lang="{lang}"><head><title>{title}</title></head><body><main>{body}</main></body></html>'.encode()
+
+
 def _pages() -> dict[str, tuple[int, dict[str, str], bytes]]:
     """Path -> status, headers, body of the fixture site."""
     html = "text/html; charset=utf-8"
@@ -61,6 +81,18 @@ def _pages() -> dict[str, tuple[int, dict[str, str], bytes]]:
         "/terms.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
         "/latin1": (200, {"Content-Type": "text/html; charset=iso-8859-1"}, latin.encode("iso-8859-1")),
         "/gzip": (200, {"Content-Type": html, "Content-Encoding": "gzip"}, gzip.compress(privacy)),
+        "/": (200, {"Content-Type": html}, HOME_PAGE.encode()),
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n"),
+        **{
+            path: (200, {"Content-Type": html}, _policy_page(title, lang))
+            for path, title, lang in [
+                ("/pages/privatliv", "Privatlivspolitik", "da"),
+                ("/personvern", "Personvern", "nb"),
+                ("/hr/povrat", "Povrat i zamjena", "hr"),
+                ("/et/tagastamine", "Tagastamine", "et"),
+                ("/terms", "Terms of service", "en"),
+            ]
+        },
         "/huge": (200, {"Content-Type": html}, b"<p>" + b"We shall refund you. " * 20_000 + b"</p>"),
     }
 
@@ -68,7 +100,10 @@ def _pages() -> dict[str, tuple[int, dict[str, str], bytes]]:
 class _Handler(BaseHTTPRequestHandler):
     pages: ClassVar[dict[str, tuple[int, dict[str, str], bytes]]] = {}
 
+    requested: ClassVar[list[str]] = []
+
     def do_GET(self) -> None:
+        self.requested.append(self.path)
         if self.path == "/slow":
             time.sleep(3)
         status, headers, body = self.pages.get(self.path, (404, {}, b"not found"))
@@ -324,3 +359,39 @@ def test_without_httpx_a_url_names_the_extra(
         "policylint: error: checking a URL needs httpx, which the `web` extra installs: "
         "pip install 'policylint[web]'"
     )
+
+
+SITE_PAGES = ["/pages/privatliv", "/personvern", "/hr/povrat", "/et/tagastamine", "/terms"]
+
+
+def test_site_checks_the_policy_links_of_the_home_page_in_every_language(
+    site: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _Handler.requested.clear()
+    _, report, err = _json(["--site", site, "--site-delay", "0"], capsys)
+    assert sorted(f["path"] for f in report["files"]) == sorted(site + p for p in SITE_PAGES)
+    assert "jargon.legalese" in _rules(report, f"{site}/terms")
+    # cookies is linked (robots.txt forbids fetching it), shipping only on another site.
+    assert f"policylint: warning: {site} links to no page about: shipping, contact" in err
+    assert f"{site}/private/cookies (cookies): disallowed by robots.txt" in err
+    assert "https://other.example/shipping (shipping): another site" in err
+    assert "/private/cookies" not in _Handler.requested and "/collections/all" not in _Handler.requested
+    assert _Handler.requested[0] == "/robots.txt"
+
+
+def test_site_stops_at_the_page_limit_and_waits_between_requests(
+    site: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started = time.monotonic()
+    _, report, err = _json(["--site", site, "--site-max-pages", "2", "--site-delay", "0.3"], capsys)
+    assert len(report["files"]) == 2
+    assert "over the limit of 2 pages" in err
+    assert time.monotonic() - started >= 0.9  # home page and two policy pages, 0.3 s before each
+
+
+def test_site_whose_home_page_fails_names_it(site: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, report, _ = _json(["--site", f"{site}/missing", "--site-delay", "0"], capsys)
+    assert _messages(report, f"{site}/missing") == [
+        f"{site}/missing answered HTTP 404 Not Found; not checked"
+    ]
+    assert code == 1

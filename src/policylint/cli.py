@@ -153,6 +153,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep each fetched page, and what was checked, in DIR",
     )
     web.add_argument(
+        "--site",
+        metavar="URL",
+        action="append",
+        help="check the policy pages this site's home page links to, and say which it lacks (repeatable)",
+    )
+    web.add_argument(
+        "--site-max-pages", metavar="N", type=int, default=20, help="pages checked per --site at most"
+    )
+    web.add_argument(
+        "--site-delay", metavar="SECONDS", type=float, default=1.0, help="wait between requests to a site"
+    )
+    web.add_argument(
         "--fetch-timeout",
         metavar="SECONDS",
         type=float,
@@ -284,7 +296,7 @@ def _replay_store(args: argparse.Namespace) -> Any:
     recorded: --no-cache, stdin input, a URL, a baseline to write, or no paths at all."""
     if args.no_cache or "-" in args.paths or args.write_baseline or not args.paths:
         return None
-    if any(_is_url(p) for p in args.paths):
+    if args.site or any(_is_url(p) for p in args.paths):
         return None  # a live page may have changed since the recorded run
     from .cache import default_cache_dir
     from .replay import RunStore, run_key
@@ -356,7 +368,7 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     from .reporters import RenderOptions, get_reporter
     from .runner import make_task, run_tasks
 
-    if not args.paths:
+    if not args.paths and not args.site:
         print("policylint: error: no paths given (try `policylint check .`)", file=sys.stderr)
         return EXIT_ERROR
     if args.statistics and args.format not in STATISTICS_FORMATS:
@@ -375,8 +387,8 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         # Checked up front: a mistyped path in CI must not pass, nor read as "findings" (exit 1).
         print(f"policylint: error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_ERROR
-    page_options = _page_options(args) if urls else None
-    if urls and page_options is None:
+    page_options = _page_options(args) if urls or args.site else None
+    if (urls or args.site) and page_options is None:
         return EXIT_ERROR
     resolver = ConfigResolver(args.config, _overrides(args))
     known = None
@@ -430,6 +442,10 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
             results.append(checked_page)
             if page_text is not None:
                 page_sources[url] = page_text
+    for home in args.site or []:
+        assert page_options is not None
+        page_config = config_for(Path.cwd() / "page.html")
+        results.extend(_check_site(home, args, page_config, page_options, page_sources, say, note))
     if "-" in args.paths:
         stdin_text = sys.stdin.read()
         config = config_for(Path(stdin_name) if args.stdin_filename else Path.cwd() / "stdin")
@@ -574,6 +590,48 @@ def _is_url(argument: str) -> bool:
     return argument.lower().startswith(("http://", "https://"))
 
 
+def _check_site(
+    home: str,
+    args: argparse.Namespace,
+    config: Any,
+    options: Any,
+    sources: dict[str, str],
+    say: Callable[[str], None],
+    note: Callable[[str], None],
+) -> list[Any]:
+    """``--site``: the policy pages the home page links to, checked; the kinds it lacks, said."""
+    from .engine import CheckedFile, catalog_for, read_error_finding
+    from .fetch import FetchError, check_page
+    from .findings import FileReport
+    from .site import discover_site
+
+    try:
+        found = discover_site(
+            home,
+            catalog_for(config),
+            max_pages=args.site_max_pages,
+            delay=args.site_delay,
+            timeout=options.timeout,
+            max_bytes=config.max_file_bytes,
+        )
+    except FetchError as exc:
+        return [
+            CheckedFile(FileReport(path=home, format="html"), [read_error_finding(home, str(exc), config)])
+        ]
+    for line in found.skipped:
+        note(f"policylint: {home}: not checked: {line}")
+    if found.missing:
+        say(f"policylint: warning: {home} links to no page about: {', '.join(found.missing)}")
+    results = []
+    for url in found.pages:
+        time.sleep(args.site_delay)
+        checked, text = check_page(url, config, options)
+        results.append(checked)
+        if text is not None:
+            sources[url] = text
+    return results
+
+
 def _page_options(args: argparse.Namespace) -> Any:
     """How URL arguments are fetched, or None after a one-line error (no httpx, a bad selector)."""
     from .fetch import MissingExtraError, PageOptions, _httpx
@@ -586,6 +644,12 @@ def _page_options(args: argparse.Namespace) -> Any:
                 parse_selector(selector)
     except (MissingExtraError, SelectorError) as exc:
         print(f"policylint: error: {exc}", file=sys.stderr)
+        return None
+    if args.site_max_pages < 1 or args.site_delay < 0:
+        print(
+            "policylint: error: --site-max-pages must be 1 or more and --site-delay 0 or more",
+            file=sys.stderr,
+        )
         return None
     if args.fetch_timeout <= 0:
         print("policylint: error: --fetch-timeout must be more than 0 seconds", file=sys.stderr)

@@ -81,8 +81,10 @@ def fetch(
     max_bytes: int,
     timeout: float = DEFAULT_TIMEOUT,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    accept_text: bool = False,
 ) -> FetchedPage:
-    """GET ``url`` and decode it; raises :class:`FetchError` with a one-line reason otherwise."""
+    """GET ``url`` and decode it; raises :class:`FetchError` with a one-line reason otherwise.
+    ``accept_text`` also takes ``text/plain`` (robots.txt)."""
     httpx = _httpx()
     try:
         with (
@@ -94,7 +96,7 @@ def fetch(
             ) as client,
             client.stream("GET", url) as response,
         ):
-            return _read(url, response, max_bytes)
+            return _read(url, response, max_bytes, accept_text)
     except FetchError:
         raise
     except httpx.TooManyRedirects:
@@ -128,13 +130,13 @@ def _connect_reason(exc: Exception) -> str:
     return text or type(exc).__name__
 
 
-def _read(url: str, response: Any, max_bytes: int) -> FetchedPage:
+def _read(url: str, response: Any, max_bytes: int, accept_text: bool = False) -> FetchedPage:
     """Check the status and type, then read at most ``max_bytes`` decoded bytes."""
     if response.status_code >= 400:
         raise FetchError(f"answered HTTP {response.status_code} {response.reason_phrase}; not checked")
     content_type = response.headers.get("content-type", "")
     mime = content_type.split(";")[0].strip().lower()
-    if mime and mime not in _HTML_TYPES:
+    if mime and mime not in _HTML_TYPES and not (accept_text and mime == "text/plain"):
         raise FetchError(f"is {mime}, not an HTML page; not checked")
     body = bytearray()
     for chunk in response.iter_bytes():  # decoded: gzip and deflate are undone here
