@@ -56,7 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser("check", help="check policy files and folders", description="Check policy files.")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for standard input")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, folders, - for standard input, or http(s):// URLs of live pages (policylint[web])",
+    )
     from .reporters import REPORTERS
 
     check.add_argument("--format", "-f", choices=sorted(REPORTERS), default="text", help="output format")
@@ -129,6 +134,42 @@ def build_parser() -> argparse.ArgumentParser:
         dest="server",
         action="store_false",
         help="check in this process even if POLICYLINT_SERVER=1 (the last of --server and --no-server wins)",
+    )
+    web = check.add_argument_group("live pages (URL arguments)")
+    web.add_argument(
+        "--content-selector",
+        metavar="CSS",
+        help="check only what this selector picks (default: the first <main>, role=main or <article>)",
+    )
+    web.add_argument(
+        "--remove-selector",
+        metavar="CSS",
+        help="drop what this selector picks instead of the default (nav, header, footer, aside, cookie banners)",
+    )
+    web.add_argument(
+        "--save-fetched",
+        metavar="DIR",
+        type=Path,
+        help="keep each fetched page, and what was checked, in DIR",
+    )
+    web.add_argument(
+        "--site",
+        metavar="URL",
+        action="append",
+        help="check the policy pages this site's home page links to, and say which it lacks (repeatable)",
+    )
+    web.add_argument(
+        "--site-max-pages", metavar="N", type=int, default=20, help="pages checked per --site at most"
+    )
+    web.add_argument(
+        "--site-delay", metavar="SECONDS", type=float, default=1.0, help="wait between requests to a site"
+    )
+    web.add_argument(
+        "--fetch-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=20.0,
+        help="give up on a page after this long",
     )
 
     outline = sub.add_parser("outline", help="print a file's section tree with kinds and lines")
@@ -256,9 +297,11 @@ class _Tee(io.TextIOBase):
 
 def _replay_store(args: argparse.Namespace) -> Any:
     """Where this command's recorded run lives, or None when the run may not be replayed or
-    recorded: --no-cache, stdin input, a baseline to write, or no paths at all."""
+    recorded: --no-cache, stdin input, a URL, a baseline to write, or no paths at all."""
     if args.no_cache or "-" in args.paths or args.write_baseline or not args.paths:
         return None
+    if args.site or any(_is_url(p) for p in args.paths):
+        return None  # a live page may have changed since the recorded run
     from .cache import default_cache_dir
     from .replay import RunStore, run_key
 
@@ -339,7 +382,7 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     from .reporters import RenderOptions, get_reporter
     from .runner import make_task, run_tasks
 
-    if not args.paths:
+    if not args.paths and not args.site:
         print("policylint: error: no paths given (try `policylint check .`)", file=sys.stderr)
         return EXIT_ERROR
     if args.statistics and args.format not in STATISTICS_FORMATS:
@@ -352,10 +395,14 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     if args.jobs is not None and args.jobs < 1:
         print("policylint: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_ERROR
-    missing = [p for p in args.paths if p != "-" and not os.path.exists(p)]
+    urls = [p for p in args.paths if _is_url(p)]
+    missing = [p for p in args.paths if p != "-" and not _is_url(p) and not os.path.exists(p)]
     if missing:
         # Checked up front: a mistyped path in CI must not pass, nor read as "findings" (exit 1).
         print(f"policylint: error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_ERROR
+    page_options = _page_options(args) if urls or args.site else None
+    if (urls or args.site) and page_options is None:
         return EXIT_ERROR
     resolver = ConfigResolver(args.config, _overrides(args))
     known = None
@@ -397,7 +444,22 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
             checked_configs.add(id(config))
         return config
 
-    file_paths = [p for p in args.paths if p != "-"]
+    file_paths = [p for p in args.paths if p != "-" and not _is_url(p)]
+    page_sources: dict[str, str] = {}
+    if urls:
+        from .fetch import check_page
+
+        assert page_options is not None
+        page_config = config_for(Path.cwd() / "page.html")  # pages use the config of the folder run in
+        for url in urls:
+            checked_page, page_text = check_page(url, page_config, page_options)
+            results.append(checked_page)
+            if page_text is not None:
+                page_sources[url] = page_text
+    for home in args.site or []:
+        assert page_options is not None
+        page_config = config_for(Path.cwd() / "page.html")
+        results.extend(_check_site(home, args, page_config, page_options, page_sources, say, note))
     if "-" in args.paths:
         stdin_text = sys.stdin.read()
         config = config_for(Path(stdin_name) if args.stdin_filename else Path.cwd() / "stdin")
@@ -487,6 +549,8 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     def source_of(path: str) -> str | None:
         if path == stdin_name and stdin_text is not None:
             return stdin_text
+        if path in page_sources:
+            return page_sources[path]
         try:
             from .parsers import BINARY_FORMATS, format_for_path
             from .reader import read_file
@@ -530,11 +594,89 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
         return EXIT_ERROR
     if args.exit_zero or args.write_baseline:
         return EXIT_OK
-    fail_on = args.fail_on or (resolver.for_path(Path(file_paths[0])).fail_on if file_paths else "error")
+    first_input = Path(file_paths[0]) if file_paths else (Path.cwd() / "page.html" if urls else None)
+    fail_on = args.fail_on or (resolver.for_path(first_input).fail_on if first_input else "error")
     if fail_on == "never":
         return EXIT_OK
     threshold = Severity(fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in report.findings) else EXIT_OK
+
+
+def _is_url(argument: str) -> bool:
+    """An ``http://`` or ``https://`` argument is a live page to fetch, not a path."""
+    return argument.lower().startswith(("http://", "https://"))
+
+
+def _check_site(
+    home: str,
+    args: argparse.Namespace,
+    config: Any,
+    options: Any,
+    sources: dict[str, str],
+    say: Callable[[str], None],
+    note: Callable[[str], None],
+) -> list[Any]:
+    """``--site``: the policy pages the home page links to, checked; the kinds it lacks, said."""
+    from .engine import CheckedFile, catalog_for, read_error_finding
+    from .fetch import FetchError, check_page
+    from .findings import FileReport
+    from .site import discover_site
+
+    try:
+        found = discover_site(
+            home,
+            catalog_for(config),
+            max_pages=args.site_max_pages,
+            delay=args.site_delay,
+            timeout=options.timeout,
+            max_bytes=config.max_file_bytes,
+        )
+    except FetchError as exc:
+        return [
+            CheckedFile(FileReport(path=home, format="html"), [read_error_finding(home, str(exc), config)])
+        ]
+    for line in found.skipped:
+        note(f"policylint: {home}: not checked: {line}")
+    if found.missing:
+        say(f"policylint: warning: {home} links to no page about: {', '.join(found.missing)}")
+    results = []
+    for url in found.pages:
+        time.sleep(args.site_delay)
+        checked, text = check_page(url, config, options)
+        results.append(checked)
+        if text is not None:
+            sources[url] = text
+    return results
+
+
+def _page_options(args: argparse.Namespace) -> Any:
+    """How URL arguments are fetched, or None after a one-line error (no httpx, a bad selector)."""
+    from .fetch import MissingExtraError, PageOptions, _httpx
+    from .webcontent import SelectorError, parse_selector
+
+    try:
+        _httpx()
+        for selector in (args.content_selector, args.remove_selector):
+            if selector is not None:
+                parse_selector(selector)
+    except (MissingExtraError, SelectorError) as exc:
+        print(f"policylint: error: {exc}", file=sys.stderr)
+        return None
+    if args.site_max_pages < 1 or args.site_delay < 0:
+        print(
+            "policylint: error: --site-max-pages must be 1 or more and --site-delay 0 or more",
+            file=sys.stderr,
+        )
+        return None
+    if args.fetch_timeout <= 0:
+        print("policylint: error: --fetch-timeout must be more than 0 seconds", file=sys.stderr)
+        return None
+    return PageOptions(
+        timeout=args.fetch_timeout,
+        content_selector=args.content_selector,
+        remove_selector=args.remove_selector,
+        save_dir=args.save_fetched,
+    )
 
 
 def _summary_line(report: Any) -> str:
