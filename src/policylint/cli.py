@@ -56,10 +56,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser("check", help="check policy files and folders", description="Check policy files.")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for standard input")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files, folders, or - for standard input (default: the current folder, as ruff does)",
+    )
     from .reporters import REPORTERS
 
-    check.add_argument("--format", "-f", choices=sorted(REPORTERS), default="text", help="output format")
+    check.add_argument(
+        "--format",
+        "--output-format",  # ruff's name for it
+        "-f",
+        dest="format",
+        choices=sorted(REPORTERS),
+        default="text",
+        help="output format",
+    )
     check.add_argument("--input-format", choices=INPUT_FORMATS, help="read every file as this format")
     check.add_argument("--stdin-filename", help="name to report (and detect the format from) for -")
     check.add_argument("--config", type=Path, help="use this config file instead of discovering one")
@@ -133,12 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     outline = sub.add_parser("outline", help="print a file's section tree with kinds and lines")
     outline.add_argument("path", metavar="PATH")
-    outline.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    outline.add_argument(
+        "--format", "--output-format", "-f", dest="format", choices=("text", "json"), default="text"
+    )
     outline.add_argument("--input-format", choices=INPUT_FORMATS)
     outline.add_argument("--config", type=Path)
 
     rules = sub.add_parser("rules", help="list the available rules")
-    rules.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    rules.add_argument(
+        "--format", "--output-format", "-f", dest="format", choices=("text", "json"), default="text"
+    )
     rules.add_argument("--config", type=Path, help="include rule packs named by this config")
     rules.add_argument(
         "--language",
@@ -252,8 +270,8 @@ class _Tee(io.TextIOBase):
 
 def _replay_store(args: argparse.Namespace) -> Any:
     """Where this command's recorded run lives, or None when the run may not be replayed or
-    recorded: --no-cache, stdin input, a baseline to write, or no paths at all."""
-    if args.no_cache or "-" in args.paths or args.write_baseline or not args.paths:
+    recorded: --no-cache, stdin input or a baseline to write."""
+    if args.no_cache or "-" in args.paths or args.write_baseline:
         return None
     from .cache import default_cache_dir
     from .replay import RunStore, run_key
@@ -325,9 +343,6 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     from .reporters import RenderOptions, get_reporter
     from .runner import make_task, run_tasks
 
-    if not args.paths:
-        print("policylint: error: no paths given (try `policylint check .`)", file=sys.stderr)
-        return EXIT_ERROR
     if args.statistics and args.format not in STATISTICS_FORMATS:
         print(
             f"policylint: error: --statistics prints a table (--format text) or JSON (--format json), "
