@@ -45,7 +45,6 @@ def test_exit_1_on_findings_with_readable_report() -> None:
 
 
 def test_exit_2_on_usage_and_config_errors(tmp_path: Path) -> None:
-    assert run("check").returncode == 2
     assert run("check", str(GOOD), "--fail-on", "sometimes").returncode == 2
     bad = run("check", str(GOOD), "--select", "jargon.nonexistent")
     assert bad.returncode == 2 and "jargon.nonexistent" in bad.stderr
@@ -184,3 +183,37 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path
     assert excerpt and excerpt in (tmp_path / "report.text").read_text("utf-8")  # the file is found
     assert report["findings"]
     json.loads((tmp_path / "report.sarif").read_text("utf-8"))
+
+
+# --- ruff's conventions -----------------------------------------------------------------------
+
+
+def test_output_format_is_accepted_as_ruffs_name_for_format() -> None:
+    by_ruffs_name = run(
+        "check", str(NEEDS_WORK), "--today", "2026-11-23", "--no-cache", "--output-format", "json"
+    )
+    by_ours = run("check", str(NEEDS_WORK), "--today", "2026-11-23", "--no-cache", "--format", "json")
+    assert by_ruffs_name.returncode == by_ours.returncode == 1, by_ruffs_name.stderr
+    assert json.loads(by_ruffs_name.stdout) == json.loads(by_ours.stdout)
+    assert json.loads(run("rules", "--output-format", "json").stdout)
+    outline = run("outline", str(GOOD), "--output-format", "json")
+    assert outline.returncode == 0 and json.loads(outline.stdout), outline.stderr
+
+
+def test_check_with_no_path_checks_the_current_folder_honouring_gitignore_and_excludes(
+    tmp_path: Path,
+) -> None:
+    """As ``ruff check`` does: no path means ``.``, walked as a named folder is (.gitignore, exclude)."""
+    text = NEEDS_WORK.read_text(encoding="utf-8")
+    for name in ("policy.md", "drafts/old.md", "generated/out.md", "sub/terms.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("drafts/\n", encoding="utf-8")
+    (tmp_path / "policylint.toml").write_text('exclude = ["generated/"]\n', encoding="utf-8")
+    result = run("check", "--today", "2026-11-23", "--no-cache", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    checked = {f["path"].replace(os.sep, "/") for f in json.loads(result.stdout)["findings"]}
+    assert checked == {"policy.md", "sub/terms.md"}
+    # ...and the same as naming the folder.
+    named = run("check", ".", "--today", "2026-11-23", "--no-cache", "--format", "json", cwd=tmp_path)
+    assert json.loads(named.stdout) == json.loads(result.stdout)

@@ -60,11 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files, folders, - for standard input, or http(s):// URLs of live pages (policylint[web])",
+        help="files, folders, - for standard input, or http(s):// URLs of live pages (policylint[web]); "
+        "default: the current folder, as ruff does (none with --site)",
     )
     from .reporters import REPORTERS
 
-    check.add_argument("--format", "-f", choices=sorted(REPORTERS), default="text", help="output format")
+    check.add_argument(
+        "--format",
+        "--output-format",  # ruff's name for it
+        "-f",
+        dest="format",
+        choices=sorted(REPORTERS),
+        default="text",
+        help="output format",
+    )
     check.add_argument("--input-format", choices=INPUT_FORMATS, help="read every file as this format")
     check.add_argument("--stdin-filename", help="name to report (and detect the format from) for -")
     check.add_argument("--config", type=Path, help="use this config file instead of discovering one")
@@ -174,12 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     outline = sub.add_parser("outline", help="print a file's section tree with kinds and lines")
     outline.add_argument("path", metavar="PATH")
-    outline.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    outline.add_argument(
+        "--format", "--output-format", "-f", dest="format", choices=("text", "json"), default="text"
+    )
     outline.add_argument("--input-format", choices=INPUT_FORMATS)
     outline.add_argument("--config", type=Path)
 
     rules = sub.add_parser("rules", help="list the available rules")
-    rules.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    rules.add_argument(
+        "--format", "--output-format", "-f", dest="format", choices=("text", "json"), default="text"
+    )
     rules.add_argument("--config", type=Path, help="include rule packs named by this config")
     rules.add_argument(
         "--language",
@@ -320,6 +333,8 @@ def _rendered_source(path: Path, input_format: str | None) -> str:
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     """``check``, replaying the recorded outcome when nothing it read has changed (replay.py)."""
+    if not args.paths and not getattr(args, "site", None):
+        args.paths = ["."]  # as ruff does: no path means the current folder (--site alone: none)
     started = time.perf_counter()
     store = _replay_store(args)
     if store is None:
@@ -382,9 +397,6 @@ def _check_run(args: argparse.Namespace, out: TextIO, messages: list[str]) -> in
     from .reporters import RenderOptions, get_reporter
     from .runner import make_task, run_tasks
 
-    if not args.paths and not args.site:
-        print("policylint: error: no paths given (try `policylint check .`)", file=sys.stderr)
-        return EXIT_ERROR
     if args.statistics and args.format not in STATISTICS_FORMATS:
         print(
             f"policylint: error: --statistics prints a table (--format text) or JSON (--format json), "

@@ -167,6 +167,10 @@ def validate_config(config: Config) -> None:
             rules_for(config, lang)
         except ConfigError as exc:  # a bad `params` entry: name this config's file
             raise ConfigError(f"{where}{exc}") from None
+    from .nlp import require_lemma_data
+
+    for pack in catalog.languages.values():  # before any file: a pack needing policylint[lookups]
+        require_lemma_data(pack)
 
 
 def system_finding(

@@ -1,7 +1,9 @@
 """spaCy pipelines, one per language, built once per process and only when a rule needs one.
 
 The default is fully offline: ``spacy.blank(lang)`` + a sentencizer + lookup lemmas from
-spacy-lookups-data (lowercased, so "Commenced" and "commence" share a lemma). A trained pipeline
+spacy-lookups-data (lowercased, so "Commenced" and "commence" share a lemma), reduced to the
+pack's vocabulary and shipped for the built-in packs (prebuilt.py), so that spacy-lookups-data
+itself is the optional extra ``policylint[lookups]``, needed only by other packs. A trained pipeline
 named in the config (``nlp_models = {en = "en_core_web_sm"}``) is used when installed; when it is
 not, policylint falls back to the blank pipeline and says so once, rather than failing.
 """
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import heap, prebuilt
 from .atomic import write_text_atomically
+from .errors import RulePackError
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -46,13 +49,77 @@ FREEZE_HEAP = False
 MAX_TEXT_CHARS = 200_000
 
 
-def lookups_file(lang: str) -> Path | None:
+#: The install extra that brings spacy-lookups-data.
+LOOKUPS_EXTRA = "policylint[lookups]"
+
+
+@cache
+def lookups_dir() -> Path | None:
+    """spacy-lookups-data's data folder, or None when the optional extra is not installed."""
     try:
         import spacy_lookups_data  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - a declared dependency
+    except ImportError:
         return None
-    path = Path(spacy_lookups_data.__file__).parent / "data" / f"{lang}_lemma_lookup.json.gz"
-    return path if path.is_file() else None
+    return Path(spacy_lookups_data.__file__).parent / "data"
+
+
+def lookups_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("spacy-lookups-data")
+    except PackageNotFoundError:
+        return None
+
+
+def lookups_file(lang: str) -> Path | None:
+    folder = lookups_dir()
+    path = folder / f"{lang}_lemma_lookup.json.gz" if folder is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def _shipped_lemma_languages() -> frozenset[str]:
+    """The languages spacy-lookups-data has a lemma table for, as recorded with the shipped tables."""
+    index = prebuilt.read(prebuilt.LEMMA_LANGUAGES)
+    languages = index.get("languages") if isinstance(index, dict) else None
+    return frozenset(str(lang) for lang in languages) if isinstance(languages, list) else frozenset()
+
+
+def shipped_lemma_table(lang: str, words: frozenset[str]) -> dict[str, str] | None:
+    """The lemma table shipped for this language and vocabulary (a built-in pack's), if any."""
+    shipped = prebuilt.read(prebuilt.lemma_name(lang, words)) if words else None
+    if isinstance(shipped, dict) and all(isinstance(v, str) for v in shipped.values()):
+        return shipped
+    return None
+
+
+def needs_lookups(lang: str, words: frozenset[str]) -> bool:
+    """Whether a pack's lemmas need spacy-lookups-data and it is not installed: no table is
+    shipped for its vocabulary, and spacy-lookups-data has a table for its language."""
+    if lookups_dir() is not None or lang not in _shipped_lemma_languages():
+        return False
+    return not words or not (prebuilt.FOLDER / f"{prebuilt.lemma_name(lang, words)}.json.gz").is_file()
+
+
+def missing_lookups_message(lang: str, where: str) -> str:
+    return (
+        f"{where}: the language pack for {lang!r} has no lemma table shipped with policylint (its "
+        f"vocabulary differs from the built-in pack's, or it is another language); its lemmas come "
+        f"from spacy-lookups-data, which is not installed: `pip install '{LOOKUPS_EXTRA}'`"
+    )
+
+
+def require_lemma_data(pack: LanguagePack) -> None:
+    """Raise RulePackError, before any file is checked, when ``pack`` needs the lookups extra.
+
+    Only a pack with a user's file in it can: tests/test_prebuilt.py makes sure every built-in
+    pack's table is shipped, and working out a vocabulary costs about 10 ms a pack."""
+    from .locations import builtin_rules_dir
+
+    builtin = str(builtin_rules_dir())
+    users = sorted(p for p in {pack.path, *pack.rule_sources.values()} if not p.startswith(builtin))
+    if users and needs_lookups(pack.language.spacy, pack_words(pack)):
+        raise RulePackError(missing_lookups_message(pack.language.spacy, ", ".join(users)))
 
 
 @cache
@@ -70,11 +137,18 @@ def full_lemma_table(lang: str) -> dict[str, str]:
     return {str(k).lower(): str(v).lower() for k, v in data.items()}
 
 
+#: Pack keys whose text is shown, never matched: a pack that only translates a rule's message
+#: keeps the built-in vocabulary, so its shipped lemma table (and no policylint[lookups]) serves.
+_NOT_MATCHED = frozenset({"message"})
+
+
 def _words(value: Any, out: set[str]) -> None:
     if isinstance(value, str):
         out.update(w for w in re.findall(r"[^\W\d_]+", value.lower()))
     elif isinstance(value, dict):
         for key, item in value.items():
+            if key in _NOT_MATCHED:
+                continue
             _words(key, out)
             _words(item, out)
     elif isinstance(value, (list, tuple)):
@@ -105,15 +179,16 @@ def lemma_table(lang: str, words: frozenset[str] = frozenset()) -> dict[str, str
     """The lemma table a pipeline uses, reduced to ``words`` (see reduce_table): shipped with
     policylint for the built-in packs (see prebuilt.py), else derived and cached on disk, so only
     the first run with a changed or user pack pays for reading the full table."""
+    shipped = shipped_lemma_table(lang, words)  # every built-in pack's (see prebuilt.py)
+    if shipped is not None:
+        return shipped
+    if needs_lookups(lang, words):
+        raise RulePackError(missing_lookups_message(lang, f"language {lang!r}"))
     path = lookups_file(lang)
     if path is None:
         return {}
     if not words:
         return full_lemma_table(lang)
-    with contextlib.suppress(OSError):  # shipped for every built-in pack (see prebuilt.py)
-        shipped = prebuilt.read(prebuilt.lemma_name(lang, path.read_bytes(), words))
-        if isinstance(shipped, dict) and all(isinstance(v, str) for v in shipped.values()):
-            return shipped
     digest = hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()[:16]
     stamp = f"{path.stat().st_size}-{int(path.stat().st_mtime)}"
     if LEMMA_CACHE_DIR is None:
@@ -257,10 +332,15 @@ _WORDS_BY_PACK: dict[int, frozenset[str]] = {}
 
 def pipeline_for(pack: LanguagePack, model: str | None = None) -> Language:
     """The pipeline for a language pack, with lemmas reduced to the pack's vocabulary."""
+    return pipeline(pack.language.spacy, model, pack_words(pack))
+
+
+def pack_words(pack: LanguagePack) -> frozenset[str]:
+    """The pack's vocabulary (see vocabulary_words), worked out once per pack object."""
     words = _WORDS_BY_PACK.get(id(pack))
     if words is None:
         words = _WORDS_BY_PACK[id(pack)] = vocabulary_words(pack.rules)
-    return pipeline(pack.language.spacy, model, words)
+    return words
 
 
 @cache

@@ -9,13 +9,19 @@ for German). They depend only on files policylint and its dependencies install, 
 derived once, by ``python -m policylint.prebuilt``, and shipped in ``_prebuilt/`` like the
 ``.pyc`` files pip compiles at install time.
 
-Each file is named by a digest of exactly what it was derived from (the TOML bytes; the lookups
-table's bytes and the vocabulary; Pyphen's version and dictionary bytes). Anything else, such as
-an edited pack, a user's own pack, another Pyphen or spacy-lookups-data release, finds no file
-and is derived as before (and cached, when the cache is on). So shipped data can only save time,
-never change a result. tests/test_prebuilt.py fails when a built-in pack changed and its parse
-was not regenerated, and checks that the shipped lemma tables and hyphenation patterns are what
-the installed libraries give.
+Pack parses and hyphenation patterns are named by a digest of exactly what they were derived
+from (the TOML bytes; Pyphen's version and dictionary bytes): an edited pack, a user's own pack,
+another Pyphen release finds no file and is derived as before (and cached, when the cache is on).
+
+Lemma tables are named by the language code and a digest of the pack's vocabulary only, not of
+the lookups table, so that they can be found without spacy-lookups-data installed: that package
+(99 MB) is the optional extra ``policylint[lookups]``, needed only by a pack whose vocabulary has
+no shipped table. ``lemma-languages`` records which spacy-lookups-data release the tables were
+reduced from and which languages it has a lemma table for (a pack of a language it has none for
+needs nothing). tests/test_prebuilt.py fails when a built-in pack changed and its data was not
+regenerated, and checks that the shipped lemma tables and hyphenation patterns are what the
+installed libraries give (skipping the lemmas when another spacy-lookups-data release is
+installed than the one they were reduced from).
 """
 
 from __future__ import annotations
@@ -42,9 +48,13 @@ def pack_name(toml_bytes: bytes) -> str:
     return f"pack-{_digest(toml_bytes)}"
 
 
-def lemma_name(lang: str, table_bytes: bytes, words: frozenset[str]) -> str:
+def lemma_name(lang: str, words: frozenset[str]) -> str:
     vocabulary = "\n".join(sorted(words)).encode()
-    return f"lemmas-{lang}-{_digest(table_bytes, vocabulary)}"
+    return f"lemmas-{lang}-{_digest(vocabulary)}"
+
+
+#: Which spacy-lookups-data release the shipped lemma tables come from, and its lemma languages.
+LEMMA_LANGUAGES = "lemma-languages"
 
 
 def hyphenation_name(dictionary: str, pyphen_version: str, dic_bytes: bytes) -> str:
@@ -72,11 +82,27 @@ def derive() -> dict[str, bytes]:
     import pyphen
 
     from .locations import builtin_rules_dir
-    from .nlp import full_lemma_table, lookups_file, reduce_table, vocabulary_words
+    from .nlp import (
+        full_lemma_table,
+        lookups_dir,
+        lookups_file,
+        lookups_version,
+        reduce_table,
+        vocabulary_words,
+    )
     from .packs import load_catalog, parse_toml
     from .readability import hyphenation_code, plain_patterns
 
+    lookups = lookups_dir()
+    if lookups is None:
+        raise SystemExit(
+            "deriving the shipped lemma tables needs spacy-lookups-data: pip install -e '.[test]'"
+        )
     files: dict[str, bytes] = {}
+    lemma_languages = sorted(
+        p.name.removesuffix("_lemma_lookup.json.gz") for p in lookups.glob("*_lemma_lookup.json.gz")
+    )
+    files[LEMMA_LANGUAGES] = encode({"spacy_lookups_data": lookups_version(), "languages": lemma_languages})
     for path in sorted(builtin_rules_dir().rglob("*.toml")):
         raw = path.read_bytes()
         data = parse_toml(path, raw)
@@ -90,7 +116,7 @@ def derive() -> dict[str, bytes]:
         if table is not None:
             words = vocabulary_words(pack.rules)
             reduced = reduce_table(full_lemma_table(lang), words)
-            files[lemma_name(lang, table.read_bytes(), words)] = encode(reduced)
+            files[lemma_name(lang, words)] = encode(reduced)
         code = hyphenation_code(pack.code, pack.readability.hyphenation)
         dictionary = pyphen.language_fallback(code) or "en_US"
         source = Path(pyphen.LANGUAGES[dictionary])
