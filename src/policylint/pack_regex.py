@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-import re2  # type: ignore[import-untyped]  # google-re2 ships no type hints
-
 #: The flags rules search with: element patterns and region evidence (section kinds use I only).
 SEARCH_FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -340,6 +338,9 @@ def translate(pattern: str, flags: int = 0) -> str:
 
 
 def _compile_re2(pattern: str, flags: int) -> Searcher:
+    # Imported here: most runs have no user pattern and need not load the extension.
+    import re2  # type: ignore[import-untyped]  # google-re2 ships no type hints
+
     options = re2.Options()
     options.case_sensitive = not flags & re.IGNORECASE
     options.dot_nl = bool(flags & re.DOTALL)
