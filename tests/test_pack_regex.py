@@ -154,3 +154,34 @@ def test_refusal_through_the_cli_names_file_key_construct_and_rewrite(tmp_path: 
     text = err.getvalue()
     for part in (str(tmp_path / "pack.toml"), "region_evidence", "a lookaround", "foo(?=bar) -> foobar"):
         assert part in text, text
+
+
+def test_findings_are_the_same_when_built_in_patterns_run_on_re2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: every built-in pattern RE2 can take run on RE2, as a user's copy of it would,
+    gives the same findings on the examples and the language fixtures as on ``re``."""
+    from policylint import check_paths, pack_regex
+    from policylint.config import Config
+
+    targets = [EXAMPLES, ROOT / "tests" / "fixtures" / "lang"]
+
+    def report() -> list[tuple[str, str, int, str]]:
+        pack_regex.compile_pattern.cache_clear()
+        found = check_paths(targets, Config(today="2026-12-06"))
+        return sorted((f.path, f.rule, f.line, f.message) for f in found.findings)
+
+    on_re = report()
+    kept = set()
+    for pattern in pack_regex._BUILTIN:
+        try:
+            translate(pattern, SEARCH_FLAGS)
+        except PatternError:
+            kept.add(pattern)  # \b between words: cannot run on RE2
+    assert len(kept) < len(pack_regex._BUILTIN)
+    monkeypatch.setattr(pack_regex, "_BUILTIN", kept)
+    on_re2_engine = []
+    compile_re2 = pack_regex._compile_re2
+    monkeypatch.setattr(pack_regex, "_compile_re2", lambda p, f: on_re2_engine.append(p) or compile_re2(p, f))
+    on_re2 = report()
+    pack_regex.compile_pattern.cache_clear()
+    assert len(set(on_re2_engine)) > 20  # the run did search with RE2
+    assert on_re2 == on_re and len(on_re) > 20
