@@ -746,6 +746,11 @@ BAD_SETUPS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
         {"pack.toml": _pack(pattern="'(opt)-\\1'")},
         ("pack.toml", "custom.test", "elements.0.patterns", "a backreference", "spell the repeated text out"),
     ),
+    "lookbehind in a config's params": (
+        'regions = ["us"]\n[params."us.ccpa-rights"]\nregion_evidence = ["(?<=in )California"]\n',
+        {},
+        ("policylint.toml", "us.ccpa-rights", "region_evidence", "a lookaround", "RE2"),
+    ),
     "word boundary inside a pattern": (
         'rule_paths = ["pack.toml"]\n',
         {"pack.toml": _pack(pattern="'unsub\\w*\\b\\s+link'")},
