@@ -26,13 +26,15 @@ from .errors import RulePackError
 from .findings import Severity
 from .inflection import Inflection
 from .locations import builtin_rules_dir as builtin_rules_dir
-from .safe_regex import trust
+from .pack_regex import compile_pattern, trust
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
+#: Keys whose lists hold regular expressions, in rule and language packs alike.
+PATTERN_KEYS = ("patterns", "region_evidence")
 RULE_ID_PATTERN = r"^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$"
 
 
@@ -155,10 +157,8 @@ class SectionKindVocabulary(BaseModel):
     def _compiles(cls, value: list[str]) -> list[str]:
         import re
 
-        from .safe_regex import check_pattern
-
         for pattern in value:
-            check_pattern(pattern, re.IGNORECASE)  # refuses invalid and catastrophic patterns
+            compile_pattern(pattern, re.IGNORECASE)  # refuses what neither re nor RE2 will run
         return value
 
 
@@ -473,14 +473,15 @@ def load_catalog(extra_paths: tuple[Path, ...] = ()) -> Catalog:
 
 
 def builtin_patterns(data: Any) -> list[str]:
-    """Every regular expression in a pack's data: the strings listed under a ``patterns`` key."""
+    """Every regular expression in a pack's data: the strings listed under a ``patterns`` or
+    ``region_evidence`` key."""
     found: list[str] = []
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
-                if key == "patterns" and isinstance(value, list):
+                if key in PATTERN_KEYS and isinstance(value, list):
                     found.extend(v for v in value if isinstance(v, str))
                 else:
                     stack.append(value)

@@ -19,6 +19,7 @@ from pathlib import PurePath
 from .classify import compiled_phrases, kinds_present, section_pack
 from .config import SECTION_KINDS, Config
 from .document import Document, Section
+from .pack_regex import searches
 from .packs import Catalog, LanguagePack, ProfileSpec, SectionKindVocabulary
 
 DEFAULT_PROFILE = "generic"
@@ -312,6 +313,5 @@ def _part_content(
         return False
     body = section.body_text()
     pattern = compiled_phrases(tuple(vocab.content))
-    return (pattern is not None and pattern.search(body) is not None) or any(
-        re.search(p, body, re.IGNORECASE) for p in vocab.patterns
-    )
+    found = pattern is not None and pattern.search(body) is not None
+    return found or searches(vocab.patterns, body, re.IGNORECASE)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..document import Block, BlockRole
+from ..pack_regex import SEARCH_FLAGS, compile_pattern, searches
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -382,15 +383,14 @@ class Element(BaseModel):
     @field_validator("patterns")
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
-        """Refuse patterns that do not compile or could backtrack for hours on a long policy.
+        """Refuse patterns that do not compile, or that RE2 cannot run (users' patterns run on
+        RE2, linear in the text: pack_regex).
 
         Checked when the pack loads, with the flags ``check`` searches with, so a bad pattern
-        fails the run with the pack's path and key (exit 2) instead of hanging it later.
+        fails the run with the pack's path and key (exit 2) instead of failing it later.
         """
-        from ..safe_regex import check_pattern
-
         for pattern in value:
-            check_pattern(pattern, re.IGNORECASE | re.MULTILINE)  # UnsafePatternError is a ValueError
+            compile_pattern(pattern, SEARCH_FLAGS)  # PatternError is a ValueError
         return value
 
 
@@ -425,11 +425,10 @@ class ConditionalParams(BaseModel):
     @field_validator("region_evidence")
     @classmethod
     def _evidence_compiles(cls, value: list[str]) -> list[str]:
-        """Region evidence is searched like element patterns: refused at load time if unsafe."""
-        from ..safe_regex import check_pattern
-
+        """Region evidence is searched like element patterns: refused at load time if RE2 cannot
+        run it."""
         for pattern in value:
-            check_pattern(pattern, re.IGNORECASE | re.MULTILINE)
+            compile_pattern(pattern, SEARCH_FLAGS)
         return value
 
     #: Triggers inside quotations and defined-term definitions ("“Charges” means the cost ...,
@@ -477,7 +476,7 @@ class Conditional(RuleKind):
         if set(params.unless_regions) & set(ctx.config.regions):
             return
         if params.region_evidence and not any(
-            re.search(p, ctx.document.text(), re.IGNORECASE | re.MULTILINE) for p in params.region_evidence
+            compile_pattern(p, SEARCH_FLAGS).search(ctx.document.text()) for p in params.region_evidence
         ):
             return
         triggers = [
@@ -537,6 +536,6 @@ class Conditional(RuleKind):
             if element.patterns:
                 if text is None:
                     text = ctx.document.text()
-                if any(re.search(p, text, re.IGNORECASE | re.MULTILINE) for p in element.patterns):
+                if searches(element.patterns, text, SEARCH_FLAGS):
                     continue
             yield element

@@ -1,14 +1,12 @@
-"""User-supplied regular expressions that cannot hang the linter.
+"""Test-only proof that the built-in packs' regular expressions cannot backtrack catastrophically.
 
-Rule and language packs may carry regular expressions (a conditional rule's ``patterns``, a
-section kind's ``patterns``). Python's ``re`` is a backtracking engine: a pattern such as
-``^(a+)+$`` takes exponential time on ``"aaaa…a!"``, and one such pattern in a shared pack
-would freeze every CI run that uses it. So a pattern is checked once, when its pack is loaded,
-and refused with a message that says why and how to rewrite it.
-
-The check is static: it reads the pattern's syntax tree (``re._parser``, the parser ``re``
-itself uses) and refuses the shapes that make backtracking blow up. Each is a way for one piece
-of text to be matched in many ways, which a failing match then tries one by one:
+Users' patterns run on RE2 (policylint.pack_regex), linear in the text by construction. The
+built-in packs' own patterns stay on Python's backtracking ``re``, because they use ``\\b`` between
+words, which RE2 cannot express for non-ASCII letters. This static check, run by
+tests/test_robustness.py on every built-in pattern, is what makes that safe: it reads each
+pattern's syntax tree (``re._parser``, private to CPython, which is why it lives in the tests and
+not in the run-time package) and refuses the shapes that make backtracking blow up. Each is a way
+for one piece of text to be matched in many ways, which a failing match then tries one by one:
 
 * a variable repeat inside a repeat that could stop where what follows it starts:
   ``(a+)+``, ``(a*)*``, ``(\\w+\\s?)+``, ``(.*a){10}``, and bounded ones too,
@@ -22,29 +20,17 @@ of text to be matched in many ways, which a failing match then tries one by one:
 * backreferences (``\\1``, ``(?(1)…)``), whose matching is NP-hard in general.
 
 Random patterns (tests/test_fuzz.py) check the claim that what is accepted never backtracks
-exponentially.
-
-Characters are compared on a fixed sample alphabet (all of Latin-1 and Latin Extended-A/B plus
-representatives of other scripts, digits, spaces and symbols), which is exact for the ASCII
-classes patterns use and errs on the side of "overlaps" otherwise: a refused pattern can always
-be rewritten, a hung CI job cannot.
-
-The static check cannot bound everything (``\\w+@`` searched across a single 1 MB word is
-quadratic), so :func:`search` also runs a match under a time limit where the platform allows
-(POSIX, main thread: ``re`` checks for signals while it backtracks), raising
-:class:`RegexTimeoutError` rather than hanging.
+exponentially. Characters are compared on a fixed sample alphabet, which is exact for the ASCII
+classes patterns use and errs on the side of "overlaps" otherwise.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
-from types import FrameType
 from typing import Any
 
 # The parser and opcodes ``re`` itself uses (``sre_parse`` before 3.11, which warns after).
@@ -53,8 +39,6 @@ _const: Any = importlib.import_module("re._constants" if sys.version_info >= (3,
 
 #: Longer patterns are refused: packs hold short phrases, and the analysis is kept cheap.
 MAX_PATTERN_LENGTH = 2_000
-#: Seconds :func:`search` lets one pattern run on one text before giving up.
-DEFAULT_TIMEOUT = 2.0
 
 _MAXREPEAT: int = _const.MAXREPEAT
 _REPEATS = frozenset(getattr(_const, name) for name in ("MAX_REPEAT", "MIN_REPEAT") if hasattr(_const, name))
@@ -72,10 +56,6 @@ _ALPHABET: frozenset[str] = frozenset(
 
 class UnsafePatternError(ValueError):
     """A pattern that does not compile or can backtrack catastrophically; the message says why."""
-
-
-class RegexTimeoutError(RuntimeError):
-    """A pattern ran longer than its time limit on one text."""
 
 
 @cache
@@ -362,29 +342,9 @@ def _problems(pattern: str, flags: int) -> list[str]:
         return ["groups nested too deeply to analyse"]
 
 
-#: Patterns of the built-in packs, exactly as written there. They skip the static analysis, which
-#: costs a few tenths of a second per process for a hundred patterns; tests/test_robustness.py
-#: runs the full check on every one of them, so a refused pattern can never ship.
-_TRUSTED: set[str] = set()
-
-
-def trust(patterns: Iterable[str]) -> None:
-    """Let these exact patterns skip the analysis (only the built-in packs' own patterns)."""
-    _TRUSTED.update(patterns)
-
-
 @lru_cache(maxsize=512)
 def check_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile ``pattern``, or raise :class:`UnsafePatternError` saying why it is refused.
-
-    Used by pack validators, so a bad pattern fails when the pack is loaded (exit code 2, with
-    the pack's path and key), never while a document is being checked.
-    """
-    if pattern in _TRUSTED:
-        try:
-            return re.compile(pattern, flags)
-        except (re.error, RecursionError, OverflowError) as exc:
-            raise UnsafePatternError(f"invalid regular expression {pattern!r}: {exc}") from None
+    """Compile ``pattern``, or raise :class:`UnsafePatternError` saying why it is refused."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise UnsafePatternError(
             f"regular expression {pattern[:40]!r}… is {len(pattern):,} characters long; "
@@ -402,56 +362,3 @@ def check_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
         return re.compile(pattern, flags)
     except (re.error, RecursionError, OverflowError) as exc:
         raise UnsafePatternError(f"invalid regular expression {pattern!r}: {exc}") from None
-
-
-def is_safe(pattern: str, flags: int = 0) -> bool:
-    """True when :func:`check_pattern` accepts ``pattern``."""
-    try:
-        check_pattern(pattern, flags)
-    except UnsafePatternError:
-        return False
-    return True
-
-
-class _Alarm(BaseException):
-    """Raised by the timer inside ``re``; a BaseException so no ``except Exception`` eats it."""
-
-
-def _can_time_out() -> bool:
-    return (
-        hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
-        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-    )
-
-
-def search(
-    pattern: str | re.Pattern[str], text: str, flags: int = 0, *, timeout: float = DEFAULT_TIMEOUT
-) -> re.Match[str] | None:
-    """``re.search`` that raises :class:`RegexTimeoutError` after ``timeout`` seconds.
-
-    The limit needs POSIX timers and the main thread (where policylint's workers run); elsewhere
-    the search runs unlimited and :func:`check_pattern`'s static check is the protection.
-    """
-    compiled = check_pattern(pattern, flags) if isinstance(pattern, str) else pattern
-    if not _can_time_out():
-        return compiled.search(text)
-
-    def expire(signum: int, frame: FrameType | None) -> None:
-        raise _Alarm
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-        try:
-            return compiled.search(text)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _Alarm:
-        raise RegexTimeoutError(
-            f"regular expression {compiled.pattern!r} ran for more than {timeout:g} s on a "
-            f"{len(text):,}-character text; simplify it"
-        ) from None
-    finally:
-        signal.signal(signal.SIGALRM, previous)
