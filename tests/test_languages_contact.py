@@ -10,9 +10,7 @@ must get none of them. The policies go through the real CLI, with language detec
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,17 +19,6 @@ from conftest import TODAY
 from policylint.cli import main
 
 FAMILIES = ("contact.", "consistency.")
-
-
-@pytest.fixture(autouse=True)
-def _collector_back(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """`policylint check` run in this process freezes the heap for a process about to exit (see
-    nlp.FREEZE_HEAP): give the test session its collector and flag back afterwards."""
-    from policylint import nlp
-
-    monkeypatch.setattr(nlp, "FREEZE_HEAP", nlp.FREEZE_HEAP)
-    yield
-    gc.unfreeze()
 
 
 #: language -> (bad policy, clean policy). Only the contact section and the second return

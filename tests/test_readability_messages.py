@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import io
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from conftest import ROOT
-from policylint import nlp
 from policylint.cli import main
 from policylint.config import Config
 from policylint.engine import catalog_for
@@ -18,15 +15,6 @@ from policylint.readability import METRIC_LABELS
 
 LANG = ROOT / "tests" / "fixtures" / "lang"
 CATALOG = catalog_for(Config())
-
-
-@pytest.fixture(autouse=True)
-def _heap_left_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """``check`` through main() freezes the heap for a process that ends after the run; these
-    tests run it in the pytest process, so later tests get the heap and the flag back."""
-    monkeypatch.setattr(nlp, "FREEZE_HEAP", nlp.FREEZE_HEAP)
-    yield
-    gc.unfreeze()
 
 
 def _check_json(*args: str) -> dict[str, object]:

@@ -4,32 +4,20 @@ machine formats keep every finding with its own location."""
 
 from __future__ import annotations
 
-import gc
 import io
 import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLES
-from policylint import nlp
 from policylint.cli import main
 
 PRIVACY = EXAMPLES / "needs-work" / "privacy-notice.html"
 TODAY = "2026-12-06"
-
-
-@pytest.fixture(autouse=True)
-def _heap_left_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """``check`` through main() freezes the heap for a process that ends after the run; these
-    tests run it in the pytest process, so later tests get the heap and the flag back."""
-    monkeypatch.setattr(nlp, "FREEZE_HEAP", nlp.FREEZE_HEAP)
-    yield
-    gc.unfreeze()
 
 
 def _check(*args: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .config import Config, ConfigResolver, config_from_mapping
+from .config import Config, ConfigResolver, as_config
 from .document import Document
 from .engine import CheckedFile, check_document, check_source, parse_source, read_error_finding
 from .findings import FileReport, Report
@@ -15,14 +15,6 @@ from .reader import ReadError, display_path, read_bytes, read_file
 from .timings import TIMINGS
 
 ProgressCallback = Callable[[Path], None]
-
-
-def _as_config(config: Config | dict[str, Any] | None) -> Config:
-    if config is None:
-        return Config()
-    if isinstance(config, Config):
-        return config
-    return config_from_mapping(config, "<api>")
 
 
 def check_text(
@@ -34,7 +26,7 @@ def check_text(
     """Check policy text in memory. ``format`` is ``markdown``, ``html`` or ``text``."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of: {', '.join(FORMATS)}")
-    resolved = _as_config(config)
+    resolved = as_config(config)
     checked = check_source(text, format, path, resolved)
     return _report([checked])
 
@@ -52,7 +44,7 @@ def load_document(
     from .engine import classify
 
     file = Path(path)
-    resolved = ConfigResolver().for_path(file) if config is None else _as_config(config)
+    resolved = ConfigResolver().for_path(file) if config is None else as_config(config)
     fmt = format or format_for_path(str(file)) or "text"
     if fmt in BINARY_FORMATS:
         document = _parse_binary(file, fmt, display_path(path), resolved)
@@ -139,7 +131,7 @@ def check_paths(
     from .runner import make_task, run_tasks
 
     if config is not None:
-        resolver = ConfigResolver(fixed=_as_config(config))
+        resolver = ConfigResolver(fixed=as_config(config))
     else:
         resolver = ConfigResolver(Path(config_path) if config_path else None)
     tasks = []

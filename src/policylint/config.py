@@ -319,3 +319,13 @@ class ConfigResolver:
             config = self._apply(Config())
         self._by_dir[directory] = config
         return config
+
+
+def as_config(config: Config | dict[str, Any] | None) -> Config:
+    """A library caller's config: a :class:`Config`, a mapping of its keys (validated as a config
+    file would be, named ``<api>`` in errors), or None for the defaults."""
+    if config is None:
+        return Config()
+    if isinstance(config, Config):
+        return config
+    return config_from_mapping(config, "<api>")

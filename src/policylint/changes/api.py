@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, ConfigResolver, config_from_mapping
+from ..config import Config, ConfigResolver, as_config
 from ..document import Document
 from ..engine import CheckedFile, parse_source, read_error_finding
 from ..errors import PolicylintError
@@ -45,14 +45,6 @@ class Options:
 
     changed_on: dt.date | None = None
     lint: str = "text"
-
-
-def _as_config(config: Config | dict[str, Any] | None) -> Config:
-    if config is None:
-        return Config()
-    if isinstance(config, Config):
-        return config
-    return config_from_mapping(config, "<api>")
 
 
 def _parse(version: Version, config: Config, shown: str) -> Document | str:
@@ -140,7 +132,7 @@ def diff_texts(
     """Compare two versions of a policy held in memory (``format``: markdown, html or text)."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of: {', '.join(FORMATS)}")
-    resolved = _as_config(config)
+    resolved = as_config(config)
     item = diff_versions(
         Version(old_path, old, fmt=format),
         Version(new_path, new, fmt=format),
@@ -181,7 +173,7 @@ def diff_paths(
 
 def _resolve(path: Path, config: Config | dict[str, Any] | None, config_path: str | Path | None) -> Config:
     if config is not None:
-        return _as_config(config)
+        return as_config(config)
     resolver = ConfigResolver(Path(config_path) if config_path else None)
     return resolver.for_path(path)
 
