@@ -236,6 +236,10 @@ class _Analysis:
                     )
                 if hi > 1 and lo != hi and self.nullable(body):
                     yield "a repeat whose body can match empty text, like (a|)* or (,?\\s?){0,5}"
+                if hi == 1 and lo == 0 and outer is not None and self.nullable(body):
+                    # (?:(?:a?)?\sa)*: the empty text is matched by the inner or the outer "?",
+                    # two ways per iteration, which the enclosing repeat multiplies.
+                    yield "an optional part that can match empty text in two ways, like (a?)? inside a repeat"
                 inner = (lo, hi) if hi > 1 else outer
                 yield from self._walk(body, follow | (first if hi > 1 else frozenset()), inner)
                 continue

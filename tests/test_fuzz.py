@@ -36,6 +36,9 @@ FUZZ = settings(
     deadline=None,  # the first example pays for loading spaCy
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     print_blob=True,
+    # CI runs the same examples every time (a hole a random run finds is a finding for a session
+    # to fix, not a red build for an unrelated change); sessions explore new ones.
+    derandomize=bool(os.environ.get("CI")),
 )
 # English by default: detecting other languages loads their spaCy tables (seconds each), which a
 # long session can afford (POLICYLINT_FUZZ_LANGUAGE=auto) and CI cannot.
