@@ -317,7 +317,7 @@ FIXED_WORDS = sorted({w for p in RESPONSE.fixed_commitments for w in p.split()} 
 
 
 def _assert_fixed_needles_sound(text: str) -> None:
-    fixed = phrases._maybe(RESPONSE.fixed_commitments)
+    fixed = phrases.maybe_pattern(RESPONSE.fixed_commitments)
     assert fixed is not None
     needles = phrases._cached_needles(tuple(RESPONSE.fixed_commitments))
     if not phrases._may_match(phrases._folded(text), needles):

@@ -26,13 +26,13 @@ from ..extract.channel_text import (
     ChannelKind,
     ChannelVocabulary,
     TextChannel,
-    _compiled_for,
     find_channels,
+    invitation,
 )
 from ..extract.channels import Channel, channels_in, extract_channels, extract_emails
 from ..extract.commitments import time_limits
 from ..extract.periods import Period, PeriodVocabulary, find_periods
-from ..extract.phrases import _maybe, phrase_pattern, sentence_at, sentence_spans, vocab_key
+from ..extract.phrases import maybe_pattern, phrase_pattern, sentence_at, sentence_spans, vocab_key
 from .base import CheckContext, Hit, RuleKind, render_message
 
 __all__ = [  # noqa: RUF022 (grouped: this module's own names, then the deprecated aliases)
@@ -171,11 +171,8 @@ def _first_heading(
 
 
 def _first_invitation(document: Document, vocab: ChannelVocabulary) -> tuple[Section, Block, int, int] | None:
-    compiled = _compiled_for(vocab)
-    if compiled.contact is None:
-        return None
     for section, block in document.headings_and_blocks():
-        match = compiled.contact.search(block.text)
+        match = invitation(block.text, vocab)
         if match is not None:
             return section, block, match.start(), match.end()
     return None
@@ -329,7 +326,7 @@ class ResponseTime(RuleKind):
         anchor = _first_heading(titled, params.section_kinds)
         trigger = None
         if anchor is None:
-            pattern = _maybe(params.triggers, open_end=True)
+            pattern = maybe_pattern(params.triggers, open_end=True)
             if pattern is not None:
                 for section, block in ctx.document.blocks():
                     if block.role == BlockRole.TABLE_CELL:
@@ -371,7 +368,7 @@ def _has_commitment(
     for section in document.sections():
         if section.kind in params.section_kinds:
             in_kind.add(id(section))
-    response = _maybe(params.response_words, open_end=True)
+    response = maybe_pattern(params.response_words, open_end=True)
     periods = _periods(params)
     for section, block in document.headings_and_blocks():
         found = _time_limits(block.text, periods, params)

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .phrases import _alternation, _folded, _may_match, _maybe, _needles, _per_vocabulary, vocab_key
+from .phrases import _alternation, _folded, _may_match, _needles, _per_vocabulary, maybe_pattern, vocab_key
 
 ChannelKind = Literal["email", "phone", "postal", "web", "chat", "url", "hours"]
 
@@ -219,17 +219,17 @@ def _compile(key: tuple[tuple[str, ...], ...]) -> _Compiled:
         street=street,
         street_first=street_first,
         po_box=po_box,
-        forms=_maybe(vocab.form_phrases),
-        chat=_maybe(vocab.chat_phrases),
-        contact=_maybe(vocab.contact_phrases),
-        phone_cue=_maybe(vocab.phone_words),
-        not_phone=_maybe(vocab.not_phone_words),
+        forms=maybe_pattern(vocab.form_phrases),
+        chat=maybe_pattern(vocab.chat_phrases),
+        contact=maybe_pattern(vocab.contact_phrases),
+        phone_cue=maybe_pattern(vocab.phone_words),
+        not_phone=maybe_pattern(vocab.not_phone_words),
         url_words=tuple(w.lower() for w in vocab.contact_url_words if w.strip()),
         day=day,
         day_range=day_range,
         time_range=time_range,
         lone_time=lone_time,
-        clock=_maybe(vocab.round_the_clock),
+        clock=maybe_pattern(vocab.round_the_clock),
         forms_needles=_needles(vocab.form_phrases),
         chat_needles=_needles(vocab.chat_phrases),
         day_needles=_needles(vocab.day_names),
@@ -396,6 +396,13 @@ def _invited(text: str, start: int, compiled: _Compiled, end: int | None = None)
     window = text[max(0, start - 80) : start if end is None else end]
     cut = max((m.end() for m in re.finditer(r"[.!?;]\s", window)), default=0)
     return compiled.contact.search(window[cut:]) is not None
+
+
+def invitation(text: str, vocab: ChannelVocabulary) -> re.Match[str] | None:
+    """The first phrase of ``text`` that invites customers to get in touch ("contact us"), or
+    None: where a rule can point when a policy asks to be contacted but has no contact section."""
+    compiled = _compiled_for(vocab)
+    return compiled.contact.search(text) if compiled.contact is not None else None
 
 
 def _urls(text: str) -> list[tuple[int, int, str]]:

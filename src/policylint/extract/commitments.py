@@ -19,7 +19,15 @@ from pydantic import Field
 
 from ..document import Block, BlockRole, Document, Section
 from .periods import Period, PeriodVocabulary, find_periods
-from .phrases import _cached_needles, _folded, _may_match, _maybe, phrase_pattern, sentence_at, sentence_spans
+from .phrases import (
+    _cached_needles,
+    _folded,
+    _may_match,
+    maybe_pattern,
+    phrase_pattern,
+    sentence_at,
+    sentence_spans,
+)
 
 
 def time_limits(
@@ -32,15 +40,15 @@ def time_limits(
     """Ranges of concrete time limits in ``text``, sorted: a period with a limit word right before
     it (``before``: "within 2 business days") or right after it (``after``: "2 päeva jooksul"),
     and fixed phrases that need no number (``fixed``: "next business day")."""
-    limit = _maybe(before)
-    following = _maybe(after)
+    limit = maybe_pattern(before)
+    following = maybe_pattern(after)
     found: list[tuple[int, int]] = []
     if limit is not None or following is not None:
         for period in find_periods(text, periods):
             span = _limited(text, period, limit, following)
             if span is not None:
                 found.append(span)
-    fixed_pattern = _maybe(fixed)
+    fixed_pattern = maybe_pattern(fixed)
     if fixed_pattern is not None and _may_match(_folded(text), _cached_needles(tuple(fixed))):
         found.extend(m.span() for m in fixed_pattern.finditer(text))
     return sorted(found)

@@ -58,7 +58,8 @@ def _phrase_pattern(phrases: tuple[str, ...], open_end: bool) -> re.Pattern[str]
     return re.compile(r"(?<!\w)(?:" + _alternation(phrases) + ")" + tail, re.IGNORECASE)
 
 
-def _maybe(phrases: Sequence[str], *, open_end: bool = False) -> re.Pattern[str] | None:
+def maybe_pattern(phrases: Sequence[str], *, open_end: bool = False) -> re.Pattern[str] | None:
+    """:func:`phrase_pattern`, or None for an empty list (a language without these words)."""
     return phrase_pattern(phrases, open_end=open_end) if any(p.strip() for p in phrases) else None
 
 
