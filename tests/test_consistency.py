@@ -8,8 +8,9 @@ import pytest
 
 from conftest import TODAY
 from policylint import check_text
-from policylint.checks.consistency import PeriodsParams, find_commitments
+from policylint.checks.consistency import PeriodsParams
 from policylint.config import Config
+from policylint.extract.commitments import find_commitments
 from policylint.packs import load_catalog
 from policylint.parsers import parse
 

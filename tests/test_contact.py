@@ -12,19 +12,12 @@ import pytest
 
 from conftest import EXAMPLES, TODAY
 from policylint import check_text, load_document
-from policylint.checks.contact import (
-    REACH_KINDS,
-    ChannelVocabulary,
-    ContactChannelsParams,
-    PeriodVocabulary,
-    ResponseTimeParams,
-    commitments,
-    extract_channels,
-    find_channels,
-    find_periods,
-    sentence_spans,
-)
+from policylint.checks.contact import ContactChannelsParams, ResponseTimeParams, commitments
 from policylint.config import Config
+from policylint.extract.channel_text import REACH_KINDS, ChannelVocabulary, find_channels
+from policylint.extract.channels import extract_channels
+from policylint.extract.periods import PeriodVocabulary, find_periods
+from policylint.extract.phrases import sentence_spans
 from policylint.packs import load_catalog
 from policylint.parsers import parse
 

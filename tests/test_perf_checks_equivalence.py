@@ -19,13 +19,15 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES
 from policylint import classify, dates, load_document
 from policylint.checks import contact
-from policylint.checks.contact import ChannelVocabulary, extract_channels, extract_emails
+from policylint.extract import channel_text, commitments, periods, phrases
+from policylint.extract.channel_text import ChannelVocabulary
+from policylint.extract.channels import extract_channels, extract_emails
 from policylint.packs import LanguagePack, load_catalog
 
 CATALOG = load_catalog()
 EN = CATALOG.languages["en"]
 VOCAB = ChannelVocabulary(**EN.rules["contact.too-few-channels"])
-COMPILED = contact._compiled_for(VOCAB)
+COMPILED = channel_text._compiled_for(VOCAB)
 
 #: Pieces the channel patterns react to; texts are random sequences of them.
 PIECES = [
@@ -39,20 +41,20 @@ TEXTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
 def _urls_reference(text: str) -> list[tuple[int, int, str]]:
     found = []
-    for match in contact._URL.finditer(text):
-        stripped = match.group(0).rstrip(contact._URL_TRAILING)
+    for match in channel_text._URL.finditer(text):
+        stripped = match.group(0).rstrip(channel_text._URL_TRAILING)
         if stripped.endswith(")") and stripped.count("(") < stripped.count(")"):
             stripped = stripped[:-1]
         found.append((match.start(), match.start() + len(stripped), stripped))
     return found
 
 
-def _hours_reference(text: str, compiled: contact._Compiled) -> list[tuple[int, int]]:
+def _hours_reference(text: str, compiled: channel_text._Compiled) -> list[tuple[int, int]]:
     """``_hours`` as it was before the digit test: every pattern on every text."""
     firm: list[tuple[int, int]] = []
     for pattern in (compiled.day_range, compiled.time_range, compiled.clock):
         if pattern is not None:
-            firm.extend(m.span() for m in pattern.finditer(text) if contact._valid_times(m.group(0)))
+            firm.extend(m.span() for m in pattern.finditer(text) if channel_text._valid_times(m.group(0)))
     if not firm:
         return []
     firm.sort()
@@ -68,20 +70,20 @@ def _hours_reference(text: str, compiled: contact._Compiled) -> list[tuple[int, 
                 continue
             if any(abs(m.start() - e) <= 20 or abs(s - m.end()) <= 20 for s, e in near):
                 extra.append(m.span())
-    return contact._merge(firm + extra, text, 20)
+    return channel_text._merge(firm + extra, text, 20)
 
 
 @settings(max_examples=400, deadline=None)
 @given(TEXTS)
 def test_channel_prefilters_find_what_the_patterns_find(text: str) -> None:
-    assert contact._urls(text) == _urls_reference(text)
-    emails = [(m.start(), m.end()) for m in contact._EMAIL.finditer(text)]
-    assert [(c.start, c.end) for c in contact._emails(text, [])] == emails
-    assert contact._hours(text, COMPILED) == _hours_reference(text, COMPILED)
+    assert channel_text._urls(text) == _urls_reference(text)
+    emails = [(m.start(), m.end()) for m in channel_text._EMAIL.finditer(text)]
+    assert [(c.start, c.end) for c in channel_text._emails(text, [])] == emails
+    assert channel_text._hours(text, COMPILED) == _hours_reference(text, COMPILED)
     if not re.search(r"\d", text):
-        assert list(contact._phones(text, COMPILED, [])) == []
+        assert list(channel_text._phones(text, COMPILED, [])) == []
         assert not any(
-            any(ch.isdigit() for ch in m.group(0)) for m in contact._PHONE_CANDIDATE.finditer(text)
+            any(ch.isdigit() for ch in m.group(0)) for m in channel_text._PHONE_CANDIDATE.finditer(text)
         )
 
 
@@ -96,8 +98,8 @@ def test_channel_prefilters_find_what_the_patterns_find(text: str) -> None:
     ],
 )
 def test_channel_prefilters_on_examples(text: str) -> None:
-    assert contact._urls(text) == _urls_reference(text)
-    assert contact._hours(text, COMPILED) == _hours_reference(text, COMPILED)
+    assert channel_text._urls(text) == _urls_reference(text)
+    assert channel_text._hours(text, COMPILED) == _hours_reference(text, COMPILED)
 
 
 DOCUMENTS = sorted(p for p in EXAMPLES.rglob("*") if p.suffix in {".md", ".txt", ".html"})
@@ -186,14 +188,14 @@ def test_content_kind_on_example_sections(path: Path) -> None:
 def test_folds_to_ascii_lists_every_non_ascii_match_of_an_ascii_letter() -> None:
     letter = re.compile(r"[a-z]", re.IGNORECASE)
     found = {chr(c) for c in range(128, 0x110000) if letter.fullmatch(chr(c))}
-    assert found == set(contact._FOLDS_TO_ASCII)
+    assert found == set(phrases._FOLDS_TO_ASCII)
 
 
-PERIODS = contact.PeriodVocabulary(
+PERIODS = periods.PeriodVocabulary(
     **{
         k: v
         for k, v in EN.rules["consistency.return-window"].items()
-        if k in contact.PeriodVocabulary.model_fields
+        if k in periods.PeriodVocabulary.model_fields
     }
 )
 PERIOD_PIECES = [
@@ -206,15 +208,15 @@ PERIOD_PIECES = [
 def _assert_unit_test_sound(text: str) -> None:
     """Where the unit-word test says no, the period pattern matches nothing, and the periods found
     are those found without the test."""
-    key = contact.vocab_key(PERIODS)
-    pattern = contact._period_pattern(key)
+    key = phrases.vocab_key(PERIODS)
+    pattern = periods._period_pattern(key)
     assert pattern is not None
-    if not contact._may_have_unit(text, key):
+    if not periods._may_have_unit(text, key):
         assert pattern.search(text) is None
-    fast = contact.find_periods(text, PERIODS)
+    fast = periods.find_periods(text, PERIODS)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(contact, "_may_have_unit", lambda text, key: True)
-        assert fast == contact.find_periods(text, PERIODS)
+        patch.setattr(periods, "_may_have_unit", lambda text, key: True)
+        assert fast == periods.find_periods(text, PERIODS)
 
 
 @settings(max_examples=400, deadline=None)
@@ -230,7 +232,9 @@ def test_unit_word_test_on_examples(text: str) -> None:
     _assert_unit_test_sound(text)
 
 
-def _needle_pairs(compiled: contact._Compiled) -> list[tuple[re.Pattern[str] | None, tuple[str, ...] | None]]:
+def _needle_pairs(
+    compiled: channel_text._Compiled,
+) -> list[tuple[re.Pattern[str] | None, tuple[str, ...] | None]]:
     return [
         (compiled.forms, compiled.forms_needles),
         (compiled.chat, compiled.chat_needles),
@@ -270,15 +274,15 @@ CHANNEL_TEXTS = st.lists(
 
 def _assert_needles_sound(text: str) -> None:
     """A pattern whose needles are all missing matches nothing, and channels are unchanged."""
-    folded = contact._folded(text)
+    folded = phrases._folded(text)
     for vocab in VOCABS:
-        for pattern, needles in _needle_pairs(contact._compiled_for(vocab)):
-            if pattern is not None and not contact._may_match(folded, needles):
+        for pattern, needles in _needle_pairs(channel_text._compiled_for(vocab)):
+            if pattern is not None and not phrases._may_match(folded, needles):
                 assert pattern.search(text) is None
-        fast = contact.find_channels(text, vocab)
+        fast = channel_text.find_channels(text, vocab)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(contact, "_may_match", lambda folded, needles: True)
-            assert fast == contact.find_channels(text, vocab)
+            patch.setattr(channel_text, "_may_match", lambda folded, needles: True)
+            assert fast == channel_text.find_channels(text, vocab)
 
 
 @settings(max_examples=300, deadline=None)
@@ -313,14 +317,14 @@ FIXED_WORDS = sorted({w for p in RESPONSE.fixed_commitments for w in p.split()} 
 
 
 def _assert_fixed_needles_sound(text: str) -> None:
-    fixed = contact._maybe(RESPONSE.fixed_commitments)
+    fixed = phrases.maybe_pattern(RESPONSE.fixed_commitments)
     assert fixed is not None
-    needles = contact._cached_needles(tuple(RESPONSE.fixed_commitments))
-    if not contact._may_match(contact._folded(text), needles):
+    needles = phrases._cached_needles(tuple(RESPONSE.fixed_commitments))
+    if not phrases._may_match(phrases._folded(text), needles):
         assert fixed.search(text) is None
     fast = contact.commitments(text, RESPONSE)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(contact, "_may_match", lambda folded, needles: True)
+        patch.setattr(commitments, "_may_match", lambda folded, needles: True)
         assert fast == contact.commitments(text, RESPONSE)
 
 

@@ -183,11 +183,8 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def _blocks_in_order(document: Document) -> Iterator[tuple[Section, Block, bool]]:
     """(section, block, is_heading) in document order."""
-    for section in document.all_sections():
-        if section.heading is not None:
-            yield section, section.heading, True
-        for block in section.blocks:
-            yield section, block, False
+    for section, block in document.headings_and_blocks():
+        yield section, block, block is section.heading
 
 
 def effective_dates(document: Document, vocab: DatesVocabulary) -> list[EffectiveDate]:

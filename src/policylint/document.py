@@ -326,6 +326,16 @@ class Document:
             for block in sec.blocks:
                 yield sec, block
 
+    def headings_and_blocks(self) -> Iterator[tuple[Section, Block]]:
+        """Every heading and prose block with its section, in document order (the root's prose
+        first). Extractors read headings too: "Call us: 555 0100" can be a heading, and a
+        period or date in a title is as much stated as one in the prose."""
+        for sec in self.all_sections():
+            if sec.heading is not None:
+                yield sec, sec.heading
+            for block in sec.blocks:
+                yield sec, block
+
     def text(self) -> str:
         """All prose of the document, headings included."""
         return self.root.all_text()

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from ..checks.contact import Channel, sentence_spans
 from ..document import Document, Section
+from ..extract.channels import Channel
+from ..extract.phrases import sentence_spans
 from .cosmetic import Edit, Sentence, edits, normalise, overlap, sentences, title_key, tokens
 from .extract import GROUPS, Facts, Spot, spot
 from .model import Change, ChangeType, Direction, Place

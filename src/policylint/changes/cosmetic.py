@@ -16,8 +16,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from ..checks.contact import sentence_spans
 from ..document import BlockRole, Document, Section
+from ..extract.phrases import sentence_spans
 from .extract import Spot, blocks, quote
 
 #: Changed sentences at least this similar to a removed one are typo fixes (difflib ratio).

@@ -1,7 +1,7 @@
 """What one version of a policy promises, read with the extractors the rules already use.
 
-A change review compares *facts*, not lines: the periods the policy commits to (the period
-extractor of ``consistency.*``), its contact channels (``contact.*``'s extractor), its effective
+A change review compares *facts*, not lines: the periods the policy commits to (the commitment
+extractor, ``extract.commitments``), its contact channels (``extract.channels``), its effective
 date (``dates``), the required parts of its profile (``profiles.find_parts``), and items whose
 appearance matters (rights, recipients, data, dispute clauses), found with the language pack's
 phrases under ``[rules."change.less-favourable"]``. Nothing here knows a language.
@@ -16,20 +16,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..checks.consistency import Commitment, PeriodsParams, find_commitments
-from ..checks.contact import (
-    REACH_KINDS,
-    Channel,
-    ChannelVocabulary,
-    extract_channels,
-    phrase_pattern,
-    sentence_at,
-    sentence_spans,
-)
 from ..config import Config
 from ..dates import EffectiveDate, effective_dates
 from ..document import Block, BlockRole, Document, Section
 from ..engine import analyse
+from ..extract.channel_text import REACH_KINDS, ChannelVocabulary
+from ..extract.channels import Channel, extract_channels
+from ..extract.commitments import Commitment, CommitmentVocabulary, find_commitments
+from ..extract.phrases import phrase_pattern, sentence_at, sentence_spans
 from ..packs import LanguagePack
 from ..profiles import PartEvidence, find_parts, required_kinds, required_parts
 from .model import Direction
@@ -58,7 +52,7 @@ class ItemSpec(BaseModel):
     without: list[str] = Field(default_factory=list)
 
 
-class ChangeVocabulary(PeriodsParams):
+class ChangeVocabulary(CommitmentVocabulary):
     """A language's words for change review (``[rules."change.less-favourable"]`` in a pack)."""
 
     negation_words: list[str] = Field(default_factory=list)
@@ -130,12 +124,9 @@ def quote(text: str) -> str:
 
 def blocks(document: Document) -> Iterator[tuple[Section, Block]]:
     """Prose blocks and headings in document order (quotes skipped: they cite others)."""
-    for section in document.all_sections():
-        if section.heading is not None:
-            yield section, section.heading
-        for block in section.blocks:
-            if block.role != BlockRole.QUOTE:
-                yield section, block
+    for section, block in document.headings_and_blocks():
+        if block.role != BlockRole.QUOTE:
+            yield section, block
 
 
 def read_facts(document: Document, config: Config) -> Facts:

@@ -2,7 +2,7 @@
 
 "You may request a refund" is a promise the customer can only use with a way to send the request:
 an email address, a phone number, a web form or a link, in the section that makes the promise or
-in a contact section. Channels are found by the contact extractor (``checks/contact.py``) with the
+in a contact section. Channels are found by the contact extractor (``extract/channels.py``) with the
 language's ``[rules."contact.too-few-channels"]`` vocabulary, so this kind has no channel words of
 its own; its triggers are language data.
 """
@@ -15,8 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..classify import is_document_title, kinds_present
 from ..document import Section
+from ..extract.channel_text import CONCRETE_KINDS, ChannelVocabulary
+from ..extract.channels import Channel, channels_in
 from .base import CheckContext, Hit, RuleKind
-from .contact import CONCRETE_KINDS, Channel, ChannelVocabulary, channels_in, document_channels
+from .contact import document_channels
 from .matching import find_phrases
 
 

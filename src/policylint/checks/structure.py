@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..classify import kinds_present
 from ..config import SECTION_KINDS
+from ..extract.phrases import phrase_pattern
 from ..findings import Severity
 from ..profiles import find_parts, required_kinds, required_parts
 from .base import CheckContext, Hit, RuleKind
-from .contact import phrase_pattern
 
 
 class RequiredSectionParams(BaseModel):
