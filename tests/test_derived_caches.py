@@ -21,7 +21,7 @@ from pathlib import Path
 import pyphen
 import pytest
 
-from policylint import packs, prebuilt, readability
+from policylint import packs, readability, shipped
 from policylint.errors import RulePackError
 from policylint.locations import builtin_rules_dir
 
@@ -49,7 +49,7 @@ CODES = ["en_US", "da_DK", "de_DE", "nb_NO", "hr_HR", "et_EE"]
 @pytest.fixture(autouse=True)
 def _nothing_shipped(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """As if policylint shipped no derived data, so the caches are what is tested."""
-    monkeypatch.setattr(prebuilt, "FOLDER", tmp_path_factory.mktemp("nothing-shipped"))
+    monkeypatch.setattr(shipped, "FOLDER", tmp_path_factory.mktemp("nothing-shipped"))
 
 
 @contextlib.contextmanager
@@ -135,8 +135,8 @@ def test_cli_runs_keep_derived_tables_through_pruning(tmp_path: Path) -> None:
     nothing = tmp_path / "nothing-shipped"
     nothing.mkdir()
     script = (
-        "import pathlib, sys; from policylint import cli, prebuilt; "
-        f"prebuilt.FOLDER = pathlib.Path({str(nothing)!r}); sys.argv = {argv!r}; sys.exit(cli.entry())"
+        "import pathlib, sys; from policylint import cli, shipped; "
+        f"shipped.FOLDER = pathlib.Path({str(nothing)!r}); sys.argv = {argv!r}; sys.exit(cli.entry())"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

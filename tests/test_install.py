@@ -1,6 +1,6 @@
 """The base install (no extras) checks policies with every built-in pack: spacy-lookups-data (99 MB)
 is the optional extra ``policylint[lookups]``, needed only by a pack whose lemma table policylint
-does not ship, which then says so before checking anything (see nlp.py and prebuilt.py)."""
+does not ship, which then says so before checking anything (see nlp.py and shipped.py)."""
 
 from __future__ import annotations
 

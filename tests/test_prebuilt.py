@@ -1,5 +1,5 @@
-"""The derived data shipped in policylint/_prebuilt/ (see prebuilt.py): current, used, and harmless
-when it does not fit."""
+"""The derived data shipped in policylint/_prebuilt/ (read by shipped.py, derived by prebuilt.py):
+current, used, and harmless when it does not fit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from policylint import nlp, prebuilt
+from policylint import nlp, prebuilt, shipped
 from policylint.locations import builtin_rules_dir
 from policylint.packs import parse_toml
 
@@ -24,18 +24,18 @@ def derived() -> dict[str, bytes]:
 
 
 def _shipped() -> dict[str, bytes]:
-    return {p.name.removesuffix(".json.gz"): p.read_bytes() for p in prebuilt.FOLDER.glob("*.json.gz")}
+    return {p.name.removesuffix(".json.gz"): p.read_bytes() for p in shipped.FOLDER.glob("*.json.gz")}
 
 
 def test_every_built_in_pack_ships_parsed_and_nothing_stale(derived: dict[str, bytes]) -> None:
     packs = sorted(builtin_rules_dir().rglob("*.toml"))
     assert len(packs) >= 20
-    shipped = _shipped()
+    on_disk = _shipped()
     for path in packs:
-        name = prebuilt.pack_name(path.read_bytes())
-        assert name in shipped, f"{path.name} changed but its shipped parse did not: {REGENERATE}"
-        assert prebuilt.read(name) == parse_toml(path, path.read_bytes())
-    stale = sorted(n for n in shipped if n.startswith("pack-") and n not in derived)
+        name = shipped.pack_name(path.read_bytes())
+        assert name in on_disk, f"{path.name} changed but its shipped parse did not: {REGENERATE}"
+        assert shipped.read(name) == parse_toml(path, path.read_bytes())
+    stale = sorted(n for n in on_disk if n.startswith("pack-") and n not in derived)
     assert not stale, f"shipped parses of packs that no longer exist: {stale}; {REGENERATE}"
 
 
@@ -45,21 +45,21 @@ def test_shipped_language_data_is_what_the_installed_libraries_give(
 ) -> None:
     expected = {n: data for n, data in derived.items() if n.startswith(kind + "-")}
     assert len(expected) >= 5, f"{kind} derived for only {sorted(expected)}"  # en, da, nb, hr, et, de
-    shipped = _shipped()
+    on_disk = _shipped()
     if kind == "lemmas":
-        index = prebuilt.read(prebuilt.LEMMA_LANGUAGES)
+        index = shipped.read(shipped.LEMMA_LANGUAGES)
         if index["spacy_lookups_data"] != nlp.lookups_version():
             # Lemma files are named by language and vocabulary only (so that they are found
             # without spacy-lookups-data): another release could give other tables.
             pytest.skip(
                 f"the shipped lemma tables come from spacy-lookups-data {index['spacy_lookups_data']}"
             )
-        assert shipped[prebuilt.LEMMA_LANGUAGES] == derived[prebuilt.LEMMA_LANGUAGES], REGENERATE
-        stale = sorted(n for n in shipped if n.startswith("lemmas-") and n not in expected)
+        assert on_disk[shipped.LEMMA_LANGUAGES] == derived[shipped.LEMMA_LANGUAGES], REGENERATE
+        stale = sorted(n for n in on_disk if n.startswith("lemmas-") and n not in expected)
         assert not stale, f"shipped lemma tables no built-in pack uses: {stale}; {REGENERATE}"
-    missing = sorted(name for name in expected if name not in shipped)
+    missing = sorted(name for name in expected if name not in on_disk)
     for name in expected.keys() - set(missing):
-        assert gzip.decompress(shipped[name]) == gzip.decompress(expected[name]), name
+        assert gzip.decompress(on_disk[name]) == gzip.decompress(expected[name]), name
     if kind == "lemmas":  # a pack's vocabulary changed: without the data, it needs policylint[lookups]
         assert not missing, f"no shipped lemma table for {missing}; {REGENERATE}"
     if missing:
@@ -121,12 +121,12 @@ def test_a_damaged_or_foreign_shipped_file_is_ignored(
 
     pack = builtin_rules_dir() / "jargon.toml"
     raw = pack.read_bytes()
-    monkeypatch.setattr(prebuilt, "FOLDER", tmp_path)
+    monkeypatch.setattr(shipped, "FOLDER", tmp_path)
     monkeypatch.setattr(packs, "PARSED_CACHE_DIR", None)
-    name = prebuilt.pack_name(raw)
+    name = shipped.pack_name(raw)
     for damaged in (b"", b"not gzip", gzip.compress(b"{not json"), gzip.compress(b"[1, 2]")):
         (tmp_path / f"{name}.json.gz").write_bytes(damaged)
         assert packs._read_toml(pack) == parse_toml(pack, raw)
-    assert prebuilt.read("nothing-by-this-name") is None
+    assert shipped.read("nothing-by-this-name") is None
     # A pack whose bytes differ by one character is another pack: no shipped file is used.
-    assert prebuilt.pack_name(raw + b"\n") != prebuilt.pack_name(raw)
+    assert shipped.pack_name(raw + b"\n") != shipped.pack_name(raw)

@@ -8,11 +8,12 @@ from typing import Any
 
 from .config import Config, ConfigResolver, as_config
 from .document import Document
-from .engine import CheckedFile, check_document, check_source, parse_source, read_error_finding
-from .findings import FileReport, Report
-from .parsers import BINARY_FORMATS, FORMATS, format_for_path, parse
-from .reader import ReadError, display_path, read_bytes, read_file
-from .timings import TIMINGS
+from .engine import CheckedFile, check_source, classify
+from .findings import Report
+from .loading import check_file as check_file  # re-exported: reading a file lives in loading.py
+from .loading import load_file as load_file
+from .loading import read_document
+from .parsers import FORMATS
 
 ProgressCallback = Callable[[Path], None]
 
@@ -41,73 +42,10 @@ def load_document(
     ``language``, ``default_language`` and rule packs decide the languages and kinds.
     Raises :class:`~policylint.reader.ReadError` for a file that cannot be read.
     """
-    from .engine import classify
-
-    file = Path(path)
-    resolved = ConfigResolver().for_path(file) if config is None else as_config(config)
-    fmt = format or format_for_path(str(file)) or "text"
-    if fmt in BINARY_FORMATS:
-        document = _parse_binary(file, fmt, display_path(path), resolved)
-    else:
-        source = read_file(file, resolved.max_file_bytes)
-        document = parse(source.text, fmt, display_path(path))
-        document.encoding = source.encoding
+    resolved = ConfigResolver().for_path(Path(path)) if config is None else as_config(config)
+    document = read_document(path, resolved, format)
     classify(document, resolved)
     return document
-
-
-def _parse_binary(file: Path, fmt: str, shown: str, config: Config) -> Document:
-    """A .docx, .odt or .pdf file's Document; :class:`ReadError` when it cannot be read (the
-    extra missing, an encrypted PDF), ``ValueError`` when it is damaged. Read as bytes, before
-    the text reader, which would reject it as binary."""
-    from .parsers.office import MissingExtra, OfficeUnreadable, parse_office
-
-    data = read_bytes(file, config.max_file_bytes)
-    try:
-        return parse_office(data, fmt, shown)
-    except (MissingExtra, OfficeUnreadable) as exc:
-        raise ReadError(str(exc)) from None
-
-
-def load_file(
-    path: Path, config: Config, fmt: str | None = None, display: str | None = None
-) -> Document | CheckedFile:
-    """Read and parse one file for checking: its Document, or the finished result of a file that
-    cannot be read (``io.unreadable``) or parsed (``io.parse-error``)."""
-    shown = display or display_path(path)
-    chosen = fmt or format_for_path(str(path)) or "text"
-    if chosen in BINARY_FORMATS:
-        return _load_binary(path, config, chosen, shown)
-    try:
-        with TIMINGS.timed("read"):
-            source = read_file(path, config.max_file_bytes)
-    except ReadError as exc:
-        return CheckedFile(
-            FileReport(path=shown, format=chosen), [read_error_finding(shown, str(exc), config)]
-        )
-    return parse_source(source.text, chosen, shown, config, source.encoding)
-
-
-def _load_binary(path: Path, config: Config, fmt: str, shown: str) -> Document | CheckedFile:
-    """:func:`load_file` for a .docx, .odt or .pdf file: what cannot be read (the extra missing,
-    an encrypted PDF) is ``io.unreadable``, what is damaged ``io.parse-error``."""
-    from .engine import unparsable
-
-    try:
-        with TIMINGS.timed("parse"):
-            return _parse_binary(path, fmt, shown, config)
-    except ReadError as exc:
-        return CheckedFile(FileReport(path=shown, format=fmt), [read_error_finding(shown, str(exc), config)])
-    except ValueError as exc:
-        return unparsable(shown, fmt, str(exc), config)
-    except Exception as exc:  # a reader's crash on a hostile file is that file's problem only
-        return unparsable(shown, fmt, f"could not be parsed as {fmt}: {type(exc).__name__}: {exc}", config)
-
-
-def check_file(path: Path, config: Config, fmt: str | None = None, display: str | None = None) -> CheckedFile:
-    """Read and check one file; reading problems become an ``io.unreadable`` finding."""
-    loaded = load_file(path, config, fmt, display)
-    return loaded if isinstance(loaded, CheckedFile) else check_document(loaded, config)
 
 
 def check_paths(
@@ -128,7 +66,8 @@ def check_paths(
     from .cache import ResultCache
     from .discover import discover
     from .engine import validate_config
-    from .runner import make_task, run_tasks
+    from .loading import make_task
+    from .runner import run_tasks
 
     if config is not None:
         resolver = ConfigResolver(fixed=as_config(config))

@@ -1068,7 +1068,7 @@ def _cmd_server(args: argparse.Namespace) -> int:
         if args.foreground:
             from .server import serve
 
-            return serve(files, idle)
+            return serve(files, idle, run)
         return client.start(files, idle)
     except ServerUnavailable as exc:
         print(f"policylint server: {exc}", file=sys.stderr)

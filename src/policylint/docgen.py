@@ -2,7 +2,7 @@
 
 ``python -m policylint.docgen docs/`` rewrites docs/rules.md, docs/configuration.md and
 docs/json-output.md, and the generated parts of hand-written pages (:data:`REGIONS`: the table of
-rules by language in docs/languages.md); a test fails when the committed pages differ from what
+rules by language in docs/languages.md, the table of rule kinds in docs/extending.md); a test fails when the committed pages differ from what
 this produces.
 """
 
@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
+from .checks import builtin_kinds
 from .config import Config
 from .engine import vocabulary_status
 from .findings import Report
@@ -202,11 +204,71 @@ def rule_languages_table() -> str:
     return "".join(out)
 
 
+#: Kinds whose rules carry policylint's own findings, not a pack author's: ``system`` (unreadable
+#: files, crashed rules, suppression problems: the engine's) and ``change`` (``policylint diff``).
+_OWN_KINDS = ("system", "change")
+
+
+def _placeholders(kind: str) -> list[str]:
+    """The ``{placeholders}`` the built-in packs' messages of rules of ``kind`` use, in every
+    language, in order of first use."""
+    catalog = load_catalog()
+    found: dict[str, None] = {}
+    for rule_id, spec in sorted(catalog.rules.items()):
+        if spec.kind != kind:
+            continue
+        messages = [spec.message]
+        for code in sorted(catalog.languages):
+            translated = catalog.languages[code].rules.get(rule_id, {}).get("message")
+            messages.extend([translated] if isinstance(translated, str) else [])
+        for message in messages:
+            for _, field, _, _ in Formatter().parse(message):
+                if field:
+                    found.setdefault(field, None)
+    return list(found)
+
+
+def _codes(names: list[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names) or "—"
+
+
+def rule_kinds_table() -> str:
+    """Every built-in rule kind from its class (:func:`policylint.checks.builtin_kinds`): where it
+    lives, the parameters a rule pack and a language pack give it (its ``Params`` model and
+    ``language_keys``), and the placeholders the built-in messages use."""
+    out = [
+        "| kind | class | rule pack parameters | language pack parameters | placeholders in the built-in messages |\n",
+        "|---|---|---|---|---|\n",
+    ]
+    for kind, cls in builtin_kinds().items():
+        if kind in _OWN_KINDS:
+            continue
+        fields = list(cls.Params.model_fields)
+        from_language = [f for f in fields if f in cls.language_keys]
+        from_pack = [f for f in fields if f not in cls.language_keys]
+        where = f"`{cls.__module__.removeprefix('policylint.')}.{cls.__qualname__}`"
+        out.append(
+            f"| `{kind}` | {where} | {_codes(from_pack)} | {_codes(from_language)} | "
+            f"{_codes([f'{{{p}}}' for p in _placeholders(kind)])} |\n"
+        )
+    out.append(
+        "\nThe kinds `"
+        + "` and `".join(_OWN_KINDS)
+        + "` carry policylint's own findings (unreadable files, crashed rules; `policylint diff`) "
+        'and are not for packs. A language pack\'s parameters go under `[rules."<rule id>"]` in '
+        "`rules/lang/*.toml`; a rule pack may set them too, as the fallback for every language.\n"
+    )
+    return "".join(out)
+
+
 PAGES = {"rules.md": rules_page, "configuration.md": configuration_page, "json-output.md": json_page}
 
 #: Generated parts of hand-written pages: page -> (region name, builder). The page marks the
 #: region with ``<!-- BEGIN generated: NAME -->`` and ``<!-- END generated: NAME -->`` lines.
-REGIONS = {"languages.md": ("rule-languages", rule_languages_table)}
+REGIONS = {
+    "languages.md": ("rule-languages", rule_languages_table),
+    "extending.md": ("rule-kinds", rule_kinds_table),
+}
 
 
 def splice(page: str, region: str, body: str) -> str:

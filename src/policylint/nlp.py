@@ -2,7 +2,7 @@
 
 The default is fully offline: ``spacy.blank(lang)`` + a sentencizer + lookup lemmas from
 spacy-lookups-data (lowercased, so "Commenced" and "commence" share a lemma), reduced to the
-pack's vocabulary and shipped for the built-in packs (prebuilt.py), so that spacy-lookups-data
+pack's vocabulary and shipped for the built-in packs (shipped.py), so that spacy-lookups-data
 itself is the optional extra ``policylint[lookups]``, needed only by other packs. A trained pipeline
 named in the config (``nlp_models = {en = "en_core_web_sm"}``) is used when installed; when it is
 not, policylint falls back to the blank pipeline and says so once, rather than failing.
@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import heap, prebuilt
+from . import heap, shipped
 from .atomic import write_text_atomically
 from .errors import RulePackError
 
@@ -80,16 +80,16 @@ def lookups_file(lang: str) -> Path | None:
 
 def _shipped_lemma_languages() -> frozenset[str]:
     """The languages spacy-lookups-data has a lemma table for, as recorded with the shipped tables."""
-    index = prebuilt.read(prebuilt.LEMMA_LANGUAGES)
+    index = shipped.read(shipped.LEMMA_LANGUAGES)
     languages = index.get("languages") if isinstance(index, dict) else None
     return frozenset(str(lang) for lang in languages) if isinstance(languages, list) else frozenset()
 
 
 def shipped_lemma_table(lang: str, words: frozenset[str]) -> dict[str, str] | None:
     """The lemma table shipped for this language and vocabulary (a built-in pack's), if any."""
-    shipped = prebuilt.read(prebuilt.lemma_name(lang, words)) if words else None
-    if isinstance(shipped, dict) and all(isinstance(v, str) for v in shipped.values()):
-        return shipped
+    table = shipped.read(shipped.lemma_name(lang, words)) if words else None
+    if isinstance(table, dict) and all(isinstance(v, str) for v in table.values()):
+        return table
     return None
 
 
@@ -98,7 +98,7 @@ def needs_lookups(lang: str, words: frozenset[str]) -> bool:
     shipped for its vocabulary, and spacy-lookups-data has a table for its language."""
     if lookups_dir() is not None or lang not in _shipped_lemma_languages():
         return False
-    return not words or not (prebuilt.FOLDER / f"{prebuilt.lemma_name(lang, words)}.json.gz").is_file()
+    return not words or not (shipped.FOLDER / f"{shipped.lemma_name(lang, words)}.json.gz").is_file()
 
 
 def missing_lookups_message(lang: str, where: str) -> str:
@@ -177,9 +177,9 @@ def reduce_table(table: dict[str, str], words: frozenset[str]) -> dict[str, str]
 @cache
 def lemma_table(lang: str, words: frozenset[str] = frozenset()) -> dict[str, str]:
     """The lemma table a pipeline uses, reduced to ``words`` (see reduce_table): shipped with
-    policylint for the built-in packs (see prebuilt.py), else derived and cached on disk, so only
+    policylint for the built-in packs (see shipped.py), else derived and cached on disk, so only
     the first run with a changed or user pack pays for reading the full table."""
-    shipped = shipped_lemma_table(lang, words)  # every built-in pack's (see prebuilt.py)
+    shipped = shipped_lemma_table(lang, words)  # every built-in pack's (see shipped.py)
     if shipped is not None:
         return shipped
     if needs_lookups(lang, words):

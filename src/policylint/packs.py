@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import prebuilt
+from . import shipped
 from .atomic import write_text_atomically
 from .errors import RulePackError
 from .findings import Severity
@@ -318,9 +318,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raw = path.read_bytes()
     except OSError as exc:
         raise RulePackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
-    shipped = prebuilt.read(prebuilt.pack_name(raw))  # a built-in pack, parsed when we built it
-    if isinstance(shipped, dict):
-        return shipped
+    parsed = shipped.read(shipped.pack_name(raw))  # a built-in pack, parsed when we built it
+    if isinstance(parsed, dict):
+        return parsed
     cached = _cached_parse(raw)
     if cached is not None:
         return cached

@@ -4,7 +4,7 @@ A cold run spends about half a second on start-up no file can use yet: importing
 parallel run building the pipeline and the warm-up check (``runner._warm_up``) before the
 workers fork. On a multi-core machine the other cores sit idle meanwhile. Much of checking a
 file needs no spaCy: reading and parsing it into sections, settling its language and section
-kinds (``api.load_file``, ``engine.classify``), and the rules whose kind reads only text and
+kinds (``loading.load_file``, ``engine.classify``), and the rules whose kind reads only text and
 sections (``RuleKind.uses_nlp`` false: readability, required sections, contact channels, dates,
 consistency; ``engine.text_rule_findings``), with their first-use set-up. A helper forked before
 spaCy's import does that in the idle stretch: first reading, parsing and classifying every file
@@ -16,7 +16,7 @@ Results travel through an anonymous temporary file, one length-prefixed pickle p
 helper never blocks on a full pipe while the parent is busy. When its start-up ends the parent
 kills the helper wherever it is and reads the complete records; a step it was in the middle
 of, or never reached, or could not pickle, is done later as if there were no helper. A
-file checked from what the helper prepared gets exactly the findings ``api.check_file`` gives
+file checked from what the helper prepared gets exactly the findings ``loading.check_file`` gives
 (tests/test_prepare.py). The helper refuses spaCy (``checks.base.refuse_nlp``): a kind wrongly
 marked as needing none leaves that document's rules to be run later instead of importing spaCy.
 
@@ -39,16 +39,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from multiprocessing.process import BaseProcess
-from typing import IO, TYPE_CHECKING, TypeVar
+from typing import IO, TypeVar
 
 from .checks.base import refuse_nlp
 from .document import Document
 from .engine import CheckedFile, classify, text_rule_findings
 from .findings import Finding
+from .loading import Task, load_file
 from .timings import TIMINGS
-
-if TYPE_CHECKING:
-    from .runner import Task
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -77,8 +75,6 @@ class Prepared:
 
 def load(task: Task) -> Document | CheckedFile:
     """What checking ``task`` does before it needs spaCy: read, parse, classify."""
-    from .api import load_file
-
     loaded = load_file(task.path, task.config, task.fmt, task.display)
     if isinstance(loaded, Document):
         with TIMINGS.timed("classify"):

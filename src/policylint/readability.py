@@ -22,7 +22,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from . import prebuilt
+from . import shipped
 from .atomic import write_text_atomically
 
 #: Metric name -> True when a higher score means harder text.
@@ -100,7 +100,7 @@ def hyphenator(code: str) -> Any:
 
 def _load_cached_patterns(pyphen: Any, name: str) -> None:
     """Put a dictionary's parsed patterns into Pyphen's own cache: the ones policylint ships for
-    its built-in languages (see prebuilt.py), else those in our cache folder if there.
+    its built-in languages (see shipped.py), else those in our cache folder if there.
 
     Pyphen parses a ``hyph_*.dic`` file line by line on first use in every process: 0.075 s for
     English, 0.7 s for German. Its result is a plain mapping (pattern -> [offset, values]) that
@@ -114,9 +114,9 @@ def _load_cached_patterns(pyphen: Any, name: str) -> None:
         if source in pyphen.hdcache:
             return
         version = str(pyphen.__version__)
-        # Shipped with policylint for the built-in languages (see prebuilt.py): no parsing at all.
-        shipped = prebuilt.read(prebuilt.hyphenation_name(name, version, source.read_bytes()))
-        hyph = _hyph_from(pyphen, shipped)
+        # Shipped with policylint for the built-in languages (see shipped.py): no parsing at all.
+        patterns = shipped.read(shipped.hyphenation_name(name, version, source.read_bytes()))
+        hyph = _hyph_from(pyphen, patterns)
         if hyph is not None:
             pyphen.hdcache[source] = hyph
             return

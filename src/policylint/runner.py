@@ -19,8 +19,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -30,9 +28,11 @@ from .config import Config
 from .document import Document
 from .engine import CheckedFile
 from .findings import FileReport, Finding
-from .parsers import format_for_path
+from .loading import Task as Task  # re-exported: a task is what loading.py reads
+from .loading import check_file
+from .loading import make_task as make_task
 from .prepare import Prepared, helper
-from .reader import ReadError, display_path, read_bytes
+from .reader import ReadError, read_bytes
 from .timings import TIMINGS
 
 #: Below this many files to check, starting worker processes costs more than it saves.
@@ -50,14 +50,6 @@ _workers_used = 1
 def workers_used() -> int:
     """How many processes the last :func:`run_tasks` call checked files in."""
     return _workers_used
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    path: Path
-    config: Config
-    fmt: str
-    display: str
 
 
 def default_jobs() -> int:
@@ -109,7 +101,6 @@ def _check_task(task: Task, prepared: int | None = None) -> tuple[CheckedFile, d
     """Check one file; also return the seconds it added to this process's timings (a worker
     sends them back to the parent with the result). ``prepared``: the task's index in
     ``_prepared``, where a document the helper read, parsed and classified may be waiting."""
-    from .api import check_file
     from .engine import check_document
 
     before = dict(TIMINGS.seconds)
@@ -359,8 +350,3 @@ def run_tasks(
         # An explicit --jobs 1 (and the library default) means one process: no helper either.
         _run_serial(pending, done, helped=jobs is None)
     return [results[i] for i in range(len(tasks))]
-
-
-def make_task(path: Path, config: Config, input_format: str | None) -> Task:
-    fmt = input_format or format_for_path(str(path)) or "text"
-    return Task(path=path, config=config, fmt=fmt, display=display_path(path))

@@ -47,7 +47,7 @@ def warm_up() -> None:
     (never a user's: their config files and packs are read by each request's child)."""
     import importlib
 
-    from . import baseline, cli, discover, reader  # noqa: F401 - imported to be warm
+    from . import baseline, discover, reader  # noqa: F401 - imported to be warm
     from .config import Config
     from .reporters import REPORTERS
     from .runner import Task, _warm_up
@@ -63,10 +63,16 @@ def warm_up() -> None:
     TIMINGS.take()  # the warm-up's seconds are not a request's
 
 
+#: What a request's child runs: the command line's own in-process entry (``cli.run``), handed to
+#: :func:`serve` by the CLI so that this module never imports the CLI that imports it.
+Command = Callable[[list[str]], int]
+
+
 @dataclass
 class _State:
     files: ServerFiles
     idle_timeout: float
+    command: Command
     started: float = field(default_factory=time.time)
     requests: int = 0
     children: set[int] = field(default_factory=set)
@@ -130,8 +136,9 @@ def _listen(files: ServerFiles) -> tuple[socket.socket, int] | None:
             temporary.unlink()
 
 
-def serve(files: ServerFiles, idle_timeout: float) -> int:
-    """Warm up, listen and serve until idle for ``idle_timeout`` seconds or asked to stop."""
+def serve(files: ServerFiles, idle_timeout: float, command: Command) -> int:
+    """Warm up, listen and serve until idle for ``idle_timeout`` seconds or asked to stop; each
+    request's child runs ``command`` on the client's arguments."""
     if _live(files):
         print(f"policylint server: already running (socket {files.socket})", file=sys.stderr)
         return 0
@@ -143,7 +150,7 @@ def serve(files: ServerFiles, idle_timeout: float) -> int:
         print(f"policylint server: already running (socket {files.socket})", file=sys.stderr)
         return 0
     listener, inode = bound
-    state = _State(files, idle_timeout, inode=inode)
+    state = _State(files, idle_timeout, command, inode=inode)
     state.write_status()
     _prune(files, time.time())
     print(
@@ -294,7 +301,7 @@ def _fork_child(
     try:
         pid = os.fork()
         if pid == 0:
-            _child(conn, listener, request, fds)
+            _child(conn, listener, request, fds, state.command)
         state.children.add(pid)
         state.requests += 1
     finally:
@@ -331,7 +338,9 @@ def _stream(fd: int, settings: list[Any], writing: bool) -> io.TextIOWrapper:
     )
 
 
-def _child(conn: socket.socket, listener: socket.socket, request: dict[str, Any], fds: list[int]) -> NoReturn:
+def _child(
+    conn: socket.socket, listener: socket.socket, request: dict[str, Any], fds: list[int], command: Command
+) -> NoReturn:
     """One request: become the client's process (streams, folder, environment), run the CLI."""
     global _announce
     code = 2
@@ -357,7 +366,7 @@ def _child(conn: socket.socket, listener: socket.socket, request: dict[str, Any]
             wrapper = _stream(fd, request["stdio"][fd], writing=fd > 0)
             setattr(sys, name, wrapper)
             setattr(sys, f"__{name}__", wrapper)  # rich and others look at the originals too
-        code = _run(request)
+        code = _run(request, command)
     except BaseException:
         with contextlib.suppress(BaseException):
             traceback.print_exc()
@@ -370,7 +379,7 @@ def _child(conn: socket.socket, listener: socket.socket, request: dict[str, Any]
         os._exit(0)
 
 
-def _run(request: dict[str, Any]) -> int:
+def _run(request: dict[str, Any], command: Command) -> int:
     """The CLI, as the client would have run it in-process (SystemExit and crashes included)."""
     argv = [str(a) for a in request["argv"]]
     try:
@@ -386,10 +395,8 @@ def _run(request: dict[str, Any]) -> int:
         locale.setlocale(locale.LC_CTYPE, "")
     sys.argv = ["policylint", *argv]
     sys.path[:] = [str(p) for p in request["sys_path"]]  # the same but for the script's folder
-    from .cli import run
-
     try:
-        return run(argv)
+        return command(argv)
     except SystemExit as exc:
         if exc.code is None:
             return 0
