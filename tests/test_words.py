@@ -155,3 +155,26 @@ def test_shall_is_replaced_by_must_for_a_duty_and_will_otherwise() -> None:
     assert suggestion("You shall pay the fee within 14 days.") == ["must"]
     assert suggestion("Sections 3 and 4 shall survive termination.") == ["will"]
     assert suggestion("This Agreement shall be governed by Irish law.") == ["will"]
+
+
+def test_a_german_replacement_takes_its_articles_case() -> None:
+    """'Im vorliegenden Dokument' -> 'in diesem', not 'im diese' (judged wrong, 2026-12 final sample)."""
+    from policylint import check_text
+    from policylint.config import Config
+
+    report = check_text(
+        "# Datenschutzerklärung\n\nIm vorliegenden Dokument erklären wir, wie wir Daten verarbeiten.\n",
+        "markdown",
+        Config(language="de", select=["jargon.legalese"]),
+    )
+    assert [f.suggestion for f in report.findings] == ["In diesem"]
+
+
+def test_herein_does_not_call_terms_a_policy() -> None:
+    from policylint import check_text
+
+    report = check_text(
+        "# Terms of Service\n\nThe rules set out herein apply to every order.\n",
+        config={"select": ["jargon.legalese"], "today": "2026-12-06"},
+    )
+    assert [f.suggestion for f in report.findings] == ["in this document"]
