@@ -178,3 +178,19 @@ def test_herein_does_not_call_terms_a_policy() -> None:
         config={"select": ["jargon.legalese"], "today": "2026-12-06"},
     )
     assert [f.suggestion for f in report.findings] == ["in this document"]
+
+
+def test_a_vague_word_beside_a_concrete_period_is_advice() -> None:
+    """'as soon as possible and usually within 24 hours' tells the customer when after all
+    (judged wrong as a warning, 2026-12 final sample): info, while a bare 'promptly' stays a warning."""
+    from policylint import check_text
+
+    def severities(sentence: str) -> list[str]:
+        report = check_text(
+            f"# Returns policy\n\n{sentence}\n",
+            config={"select": ["dates.vague-time"], "today": "2026-12-06"},
+        )
+        return [f.severity.value for f in report.findings]
+
+    assert severities("We review returns as soon as possible and usually within 24 hours.") == ["info"]
+    assert severities("We will refund you promptly.") == ["warning"]

@@ -25,6 +25,7 @@ from ..pack_regex import SEARCH_FLAGS, compile_pattern, searches
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
+from ..extract.periods import PeriodVocabulary, find_periods
 from .base import CheckContext, Hit, RuleKind
 from .matching import PhraseMatch, find_phrases
 
@@ -230,6 +231,10 @@ class PhraseParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phrases: list[str] = Field(default_factory=list)
+    #: A rule whose period words (units, number words) the language pack holds: a phrase in a
+    #: sentence that also gives a concrete period ("as soon as possible, and usually within 24
+    #: hours") is advice (info), since the customer is told when after all.
+    period_words_of: str | None = None
     #: Phrases reported only when the business is the clause's actor, and then as advice (info):
     #: how often something happens ("we review this policy periodically"), not a deadline.
     needs_subject: list[str] = Field(default_factory=list)
@@ -284,6 +289,7 @@ class Phrase(RuleKind):
         assert isinstance(params, PhraseParams)
         frequency = {p.lower() for p in params.needs_subject}
         judge_actor = bool(params.subject_words or params.other_subjects or params.subject_markers)
+        periods = self._period_vocabulary(ctx)
         for m in find_phrases(
             ctx, [*params.phrases, *params.needs_subject], skip_roles=_QUOTES, skip_quoted=True
         ):
@@ -295,8 +301,27 @@ class Phrase(RuleKind):
                     continue
                 yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text, advisory=True)
                 continue
-            advisory = actor is Actor.UNKNOWN
+            advisory = actor is Actor.UNKNOWN or (
+                periods is not None and self._period_nearby(ctx, m.block, m.start, m.end, periods)
+            )
             yield self.block_hit(m.block, m.start, m.end, m.section, match=m.text, advisory=advisory)
+
+    def _period_vocabulary(self, ctx: CheckContext) -> PeriodVocabulary | None:
+        params = self.params
+        assert isinstance(params, PhraseParams)
+        if params.period_words_of is None:
+            return None
+        words = ctx.vocabulary(params.period_words_of)
+        fields = {k: v for k, v in words.items() if k in PeriodVocabulary.model_fields}
+        return PeriodVocabulary.model_validate(fields) if fields.get("units") else None
+
+    @staticmethod
+    def _period_nearby(
+        ctx: CheckContext, block: Block, start: int, end: int, periods: PeriodVocabulary
+    ) -> bool:
+        """Whether the phrase's sentence also gives a concrete period ("within 24 hours")."""
+        span = ctx.spacy_doc(block).char_span(start, end, alignment_mode="expand")
+        return span is not None and bool(find_periods(span.sent.text, periods))
 
     def _actor(self, ctx: CheckContext, block: Block, start: int, end: int) -> Actor:
         """Who the clause around a phrase is about: the nearest subject word before the phrase in
