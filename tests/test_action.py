@@ -164,9 +164,9 @@ def test_a_good_policy_passes_with_no_annotations(workspace: Path) -> None:
 
 
 def test_fail_on_controls_the_exit_code(workspace: Path) -> None:
-    (workspace / "warn.md").write_text(
-        good_policy().replace("We reply within", "We reply promptly, within"), encoding="utf-8"
-    )
+    # A vague promise with no period beside it ("promptly, within 2 days" is info since the
+    # sentence gives the period).
+    (workspace / "warn.md").write_text(good_policy() + "\nWe will refund you promptly.\n", encoding="utf-8")
     assert run_action(workspace, paths="warn.md").returncode == 0
     warned = run_action(workspace, paths="warn.md", fail_on="warning")
     assert warned.returncode == 1 and "::warning file=warn.md" in warned.stdout
