@@ -204,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", metavar="RULE")
     explain.add_argument("--config", type=Path)
 
+    sub.add_parser("lsp", help="run the language server on stdin/stdout (editors: docs/editors.md)")
+
     init = sub.add_parser("init", help="write a policylint.toml and a policy skeleton to start from")
     init.add_argument(
         "--profile",
@@ -1201,6 +1203,10 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _cmd_init(args, stream)
         if args.command == "server":
             return _cmd_server(args)
+        if args.command == "lsp":
+            from .lsp import run as run_lsp
+
+            return run_lsp()
     except PolicylintError as exc:
         print(f"policylint: {exc}", file=sys.stderr)
         return EXIT_ERROR
