@@ -80,8 +80,10 @@ async def bench(runs: int) -> list[float]:
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
-    print(f"{len(text.split())} words; didChange -> publishDiagnostics over {runs} edits: "
-          f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
+    print(
+        f"{len(text.split())} words; didChange -> publishDiagnostics over {runs} edits: "
+        f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms"
+    )
     return times
 
 
