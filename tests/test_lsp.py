@@ -156,7 +156,7 @@ def test_diagnostics_fixes_and_hover_over_stdio(tmp_path: Path) -> None:
         assert isinstance(action, types.CodeAction) and action.kind == types.CodeActionKind.QuickFix
         assert action.edit is not None and action.edit.changes is not None
         edited = apply(RETURNS, action.edit.changes[uri][0])
-        assert "return items in this policy within" in edited
+        assert "return items in this document within" in edited
 
         date = next(d for d in found if d.code == "dates.ambiguous-numeric")
         readings = await session.client.text_document_code_action_async(
