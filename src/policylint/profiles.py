@@ -24,11 +24,6 @@ from .packs import Catalog, LanguagePack, ProfileSpec, SectionKindVocabulary
 
 DEFAULT_PROFILE = "generic"
 
-#: Where a profile came from, most trusted first. ``title``, ``path`` and ``config`` are certain
-#: (the document or its owner names its kind); ``content`` is inferred from what the sections are
-#: about; ``default`` means nothing said which kind of policy this is.
-PROFILE_SOURCES = ("config", "title", "path", "content", "default")
-
 #: A leading line longer than this is prose, not the document's title.
 _TITLE_WORDS = 14
 #: File stems that name no document ("docs/privacy/index.md" is named by its folder).
@@ -59,8 +54,9 @@ class ProfileChoice:
 
     @property
     def certain(self) -> bool:
-        """True when the document's kind is known rather than inferred: only then may a missing
-        required part be an error (an inference can be wrong, and a wrong error costs trust)."""
+        """True when the document's kind is known rather than inferred (``source`` is config,
+        title or path, not content or default): only then may a missing required part be an
+        error (an inference can be wrong, and a wrong error costs trust)."""
         return self.source in ("config", "title", "path")
 
 
@@ -101,12 +97,6 @@ def file_name_title(path: str) -> str:
     if stem.lower() in _ANONYMOUS_STEMS and pure.parent.name:
         stem = pure.parent.name
     return re.sub(r"[-_.]+", " ", stem).strip()
-
-
-def document_title(document: Document) -> str:
-    """The document's title as people would name it: the first title candidate, else the file name."""
-    candidates = title_candidates(document)
-    return candidates[0] if candidates else file_name_title(document.path)
 
 
 def _configured(document: Document, config: Config) -> ProfileChoice | None:
