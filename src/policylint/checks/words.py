@@ -142,7 +142,8 @@ class Substitution(RuleKind):
             replacement = lowered.get(term, "")
             pick = by_subject.get(term)
             if pick is not None and span is not None:
-                replacement = pick.choice if self._after_subject(ctx, span, pick.subjects) else pick.otherwise
+                after = self._preceded_by(ctx, span, pick.subjects, _CLAUSE_END | {","}, None)
+                replacement = pick.choice if after else pick.otherwise
             choices = self._choices(ctx, term, replacement, span, m.text)
             yield self.block_hit(
                 m.block,
@@ -159,29 +160,25 @@ class Substitution(RuleKind):
         lemmas = [t.lemma_.lower() or t.lower_ for t in doc]
         ends = [i for i, t in enumerate(doc) if t.text in _CLAUSE_END]
         after_limit = min([i for i in ends if i >= span.end] + [len(doc)])
-        before_limit = max([i + 1 for i in ends if i < span.start] + [0])
         for phrase in rule.unless_followed_by:
             wanted = self._lemmas(ctx, phrase)
             last = min(span.end + rule.window, after_limit - len(wanted))
             if any(lemmas[i : i + len(wanted)] == wanted for i in range(span.end, last + 1)):
                 return True
-        for phrase in rule.unless_preceded_by:
-            wanted = self._lemmas(ctx, phrase)
-            first = max(span.start - rule.window - len(wanted), before_limit)
-            if any(lemmas[i : i + len(wanted)] == wanted for i in range(first, span.start - len(wanted) + 1)):
-                return True
-        return False
+        return self._preceded_by(ctx, span, rule.unless_preceded_by, _CLAUSE_END, rule.window)
 
-    def _after_subject(self, ctx: CheckContext, span: Span, subjects: list[str]) -> bool:
-        """True when one of ``subjects`` stands before the term in its clause."""
+    def _preceded_by(
+        self, ctx: CheckContext, span: Span, phrases: list[str], stops: frozenset[str], window: int | None
+    ) -> bool:
+        """Whether one of ``phrases`` (as lemmas) stands before ``span`` in its clause, the words
+        since the last of ``stops``; within ``window`` words of it (None: anywhere in the clause)."""
         doc = span.doc
         lemmas = [t.lemma_.lower() or t.lower_ for t in doc]
-        ends = [i for i, t in enumerate(doc) if t.text in _CLAUSE_END or t.text == ","]
-        start = max([i + 1 for i in ends if i < span.start] + [0])
-        before = lemmas[start : span.start]
-        for phrase in subjects:
+        clause = max([i + 1 for i in range(span.start) if doc[i].text in stops] + [0])
+        for phrase in phrases:
             wanted = self._lemmas(ctx, phrase)
-            if any(before[i : i + len(wanted)] == wanted for i in range(len(before) - len(wanted) + 1)):
+            first = clause if window is None else max(span.start - window - len(wanted), clause)
+            if any(lemmas[i : i + len(wanted)] == wanted for i in range(first, span.start - len(wanted) + 1)):
                 return True
         return False
 
