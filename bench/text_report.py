@@ -38,6 +38,14 @@ def make_folder(folder: Path, files: int, paragraphs: int) -> None:
         (folder / f"policy-{index:03d}.md").write_text(body, encoding="utf-8")
 
 
+def _check(folder: Path, cache: Path, fmt: str, out: Path) -> list[str]:
+    """The check command both runs use: the folder, with its cache, into ``out``."""
+    return [
+        sys.executable, "-m", "policylint.cli", "check", str(folder), "--cache-dir", str(cache),
+        "--today", "2026-12-06", "--format", fmt, "-o", str(out),
+    ]  # fmt: skip
+
+
 def rerun(folder: Path, cache: Path, extra: list[str], out: Path) -> tuple[float, float, str]:
     """One rerun after an edit: wall seconds, child CPU seconds, and the --timings report line."""
     with (folder / "policy-000.md").open("a", encoding="utf-8") as handle:
@@ -45,23 +53,7 @@ def rerun(folder: Path, cache: Path, extra: list[str], out: Path) -> tuple[float
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "policylint.cli",
-            "check",
-            str(folder),
-            "--cache-dir",
-            str(cache),
-            "--today",
-            "2026-12-06",
-            "--format",
-            "text",
-            "--timings",
-            "-o",
-            str(out),
-            *extra,
-        ],
+        [*_check(folder, cache, "text", out), "--timings", *extra],
         capture_output=True,
         text=True,
         env={**os.environ, "NO_COLOR": ""},
@@ -84,24 +76,7 @@ def main() -> None:
         folder, cache = Path(tmp) / "policies", Path(tmp) / "cache"
         folder.mkdir()
         make_folder(folder, args.files, args.paragraphs)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "policylint.cli",
-                "check",
-                str(folder),
-                "--cache-dir",
-                str(cache),
-                "--today",
-                "2026-12-06",
-                "--format",
-                "json",
-                "-o",
-                str(Path(tmp) / "first.json"),
-            ],
-            check=False,
-        )
+        subprocess.run(_check(folder, cache, "json", Path(tmp) / "first.json"), check=False)
         for label, extra in (("plain text", []), ("--color always", ["--color", "always"])):
             runs = [rerun(folder, cache, extra, Path(tmp) / "report.txt") for _ in range(args.runs)]
             lines = sum(1 for _ in (Path(tmp) / "report.txt").open(encoding="utf-8"))
